@@ -1,0 +1,68 @@
+// ESLint flat config. Type-aware rules catch the bugs that matter most here: a forgotten `await` on an
+// activity or a driver call silently drops its failure, so `no-floating-promises` is an error.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+
+export default tseslint.config(
+  { ignores: ['lib/**', 'node_modules/**', '.temporal/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', '*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no I/O, no node builtins, no drivers. Activities are
+    // reached only through proxyActivities with `import type`.
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Workflow code must not use Node built-ins (non-deterministic I/O).' },
+            {
+              group: ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'timers', 'process'],
+              message: 'Workflow code must not use Node built-ins (non-deterministic I/O).',
+            },
+            { group: ['axios', 'better-sqlite3', 'pino', 'hono', '@hono/*'], message: 'Workflow code does no I/O.' },
+            { group: ['**/drivers/**', '**/drivers'], message: 'Workflows reach drivers only through activities.' },
+            {
+              group: ['**/activities/**', '**/activities'],
+              allowTypeImports: true,
+              message: 'Import activity types with `import type`; call them through proxyActivities.',
+            },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
+              message: 'Workflow code may use only @temporalio/workflow and @temporalio/common.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' },
+    },
+  },
+);

@@ -1,0 +1,129 @@
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { z } from 'zod';
+
+/**
+ * The one place that reads configuration. Everything else receives what it needs from here, so that drivers,
+ * activities and the controller can be built in tests from plain objects.
+ *
+ * The Temporal connection comes from the SDK's own environment configuration (`@temporalio/envconfig`):
+ * `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_TLS*`, `TEMPORAL_PROFILE` and an optional
+ * `TEMPORAL_CONFIG_FILE`, so a worker moves from the dev server to a production cluster or Temporal Cloud by
+ * environment alone.
+ */
+
+/** Raised when a setting is missing or malformed; the message names every bad variable and what it expects. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    /** The environment variables that were rejected. */
+    readonly variables: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, for example 127.0.0.1:7233');
+
+const positiveInt = z.coerce.number().int('expected a whole number').positive('expected a number above 0');
+
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1, 'expected a namespace name').optional(),
+  AMPHORA_TASK_QUEUE: z.string().min(1, 'expected a task queue name').default('amphora-orchestrator'),
+  AMPHORA_COMPUTE_DRIVER: z.enum(['noop', 'nova'], { error: 'expected one of: noop, nova' }).default('noop'),
+  AMPHORA_NETWORK_DRIVER: z.enum(['noop', 'neutron'], { error: 'expected one of: noop, neutron' }).default('noop'),
+  AMPHORA_NOOP_STATE: z
+    .string()
+    .min(1, 'expected "memory" or the path of a SQLite file')
+    .default('memory')
+    .describe('where the noop drivers keep their state: "memory", or a SQLite file shared by several processes'),
+  AMPHORA_NOOP_BUILD_DELAY_MS: z.coerce.number().int().min(0, 'expected milliseconds >= 0').default(200),
+  AMPHORA_LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+      error: 'expected one of: trace, debug, info, warn, error, fatal, silent',
+    })
+    .default('info'),
+  AMPHORA_WORKER_MAX_ACTIVITIES: positiveInt.default(1000),
+  AMPHORA_WORKER_MAX_WORKFLOW_TASKS: positiveInt.default(200),
+});
+
+/** Which drivers a worker uses and how the noop ones keep state. */
+export interface DriverSelection {
+  compute: 'noop' | 'nova';
+  network: 'noop' | 'neutron';
+  noop: { state: 'memory' | { sqliteFile: string }; buildDelayMs: number };
+}
+
+/** The whole configuration of a worker or controller process. */
+export interface AppConfig {
+  temporal: ClientConnectConfig & { namespace: string };
+  taskQueue: string;
+  drivers: DriverSelection;
+  logLevel: z.infer<typeof EnvSchema>['AMPHORA_LOG_LEVEL'];
+  worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @param env - the environment to read; `process.env` by default.
+ * @returns the parsed configuration, with defaults filled in.
+ * @throws {@link ConfigError} naming each bad variable, the value's problem and what is expected.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  // Empty strings count as unset, as a shell `FOO=` usually means "not configured".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '?');
+      return { variable, text: `${variable}=${JSON.stringify(present[variable] ?? '')}: ${issue.message}` };
+    });
+    throw new ConfigError(
+      `Invalid configuration: ${problems.map((p) => p.text).join('; ')}`,
+      problems.map((p) => p.variable),
+    );
+  }
+  const vars = parsed.data;
+  return {
+    temporal: loadTemporalConnection(present),
+    taskQueue: vars.AMPHORA_TASK_QUEUE,
+    drivers: {
+      compute: vars.AMPHORA_COMPUTE_DRIVER,
+      network: vars.AMPHORA_NETWORK_DRIVER,
+      noop: {
+        state: vars.AMPHORA_NOOP_STATE === 'memory' ? 'memory' : { sqliteFile: vars.AMPHORA_NOOP_STATE },
+        buildDelayMs: vars.AMPHORA_NOOP_BUILD_DELAY_MS,
+      },
+    },
+    logLevel: vars.AMPHORA_LOG_LEVEL,
+    worker: {
+      maxConcurrentActivities: vars.AMPHORA_WORKER_MAX_ACTIVITIES,
+      maxConcurrentWorkflowTasks: vars.AMPHORA_WORKER_MAX_WORKFLOW_TASKS,
+    },
+  };
+}
+
+function loadTemporalConnection(env: Record<string, string | undefined>): AppConfig['temporal'] {
+  let loaded: ClientConnectConfig;
+  try {
+    loaded = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(
+      `Invalid Temporal connection settings (TEMPORAL_* variables or TEMPORAL_CONFIG_FILE): ${reason}`,
+      ['TEMPORAL_CONFIG_FILE'],
+      { cause: err },
+    );
+  }
+  return {
+    connectionOptions: { ...loaded.connectionOptions, address: loaded.connectionOptions.address ?? '127.0.0.1:7233' },
+    namespace: loaded.namespace ?? 'default',
+  };
+}

@@ -1,0 +1,32 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { ensureTemporalCli } from './temporal-cli';
+
+/** Holds the server between global setup and teardown (both run in jest's parent process). */
+export const ENVIRONMENT_KEY = '__amphoraTemporalTestEnvironment';
+
+/**
+ * Starts one ephemeral, headless Temporal dev server (the real one, built from the pinned CLI) on a free port for
+ * the whole run, and publishes its address through TEMPORAL_ADDRESS, which jest's test workers inherit.
+ * When TEMPORAL_ADDRESS is already set, the tests use that server instead and nothing is started.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.TEMPORAL_ADDRESS) {
+    process.stderr.write(`\n[harness] using the Temporal server at TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}\n`);
+    return;
+  }
+  const cli = ensureTemporalCli();
+  const started = Date.now();
+  const environment = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      ip: '127.0.0.1',
+      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  process.env.TEMPORAL_ADDRESS = environment.address;
+  process.env.TEMPORAL_NAMESPACE = environment.namespace ?? 'default';
+  (globalThis as Record<string, unknown>)[ENVIRONMENT_KEY] = environment;
+  process.stderr.write(`\n[harness] Temporal dev server ${environment.address} up in ${Date.now() - started} ms\n`);
+}
