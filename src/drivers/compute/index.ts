@@ -1,0 +1,3 @@
+export * from './driver';
+export * from './errors';
+export { NoopComputeDriver, type NoopComputeOptions } from './noop';

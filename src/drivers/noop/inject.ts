@@ -1,0 +1,35 @@
+import type { FaultInjector, FiredFault } from './faults';
+
+/** How a noop driver method meets the fault plan. */
+export interface InjectionPoint {
+  faults: FaultInjector;
+  method: string;
+  /** What the call is about, for rules that target one amphora or load balancer. */
+  subject: string;
+  /** Builds the driver-family error for an injected fault. */
+  error: (message: string, retryable: boolean) => Error;
+  /** Simulated API latency before the call takes effect. */
+  latencyMs: number;
+}
+
+/**
+ * Runs a noop driver method's side effect under the fault plan: the fault fires `before` it, `after` it (the effect
+ * stays, the caller sees an error), or the call `hang`s after it. `instance-error` faults are handed to the effect,
+ * which records them on the instance it builds.
+ */
+export async function withFaults<T>(point: InjectionPoint, effect: (fault?: FiredFault) => T): Promise<T> {
+  if (point.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, point.latencyMs));
+  const fault = point.faults.next(point.method, point.subject);
+  if (!fault) return effect();
+  const { mode, transient } = fault.rule;
+  if (mode === 'instance-error') return effect(fault);
+  const describe = (when: string) =>
+    `Injected ${transient ? 'transient' : 'permanent'} fault in ${point.method} (call ${fault.call}, ${when}) for ${point.subject || 'this call'}`;
+  if (mode === 'before') throw point.error(describe('before its side effect'), transient);
+  effect();
+  if (mode === 'hang') {
+    await point.faults.hang(fault);
+    throw point.error(describe('hung after its side effect'), transient);
+  }
+  throw point.error(describe('after its side effect: the response was lost'), transient);
+}

@@ -1,0 +1,59 @@
+import type { ComputeFault, InstanceState, Network, Port, ServerGroup, Subnet } from '../../models';
+
+/** A compute instance in the noop cloud. */
+export interface ServerRecord {
+  computeId: string;
+  name: string;
+  state: InstanceState;
+  /** When a BUILDING instance becomes ACTIVE (or ERROR, when `fault` is set), in clock milliseconds. */
+  readyAt: number;
+  /** Set when the build is to fail; revealed once `readyAt` passes. */
+  fault?: ComputeFault;
+  imageId?: string;
+  flavor?: string;
+  availabilityZone?: string;
+  serverGroupId?: string;
+  managementNetworkId?: string;
+  createdAt: number;
+}
+
+/** A port in the noop cloud. `autoDelete` ports were made by the compute service and go with their instance. */
+export interface PortRecord extends Port {
+  autoDelete: boolean;
+  createdAt: number;
+}
+
+export interface SecurityGroupRecord {
+  id: string;
+  name: string;
+  rules: { protocol: 'TCP' | 'UDP'; port: number }[];
+}
+
+/** One effect on the noop cloud, kept so tests can prove that nothing was created or deleted twice. */
+export interface JournalEntry {
+  seq: number;
+  at: number;
+  kind: ResourceKind;
+  id: string;
+  name: string;
+  effect: 'created' | 'deleted';
+}
+
+export type ResourceKind = 'server' | 'serverGroup' | 'port' | 'securityGroup';
+
+/** The collections of the noop state store and the record each holds. */
+export interface NoopCollections {
+  servers: ServerRecord;
+  serverGroups: ServerGroup;
+  networks: Network;
+  subnets: Subnet;
+  ports: PortRecord;
+  securityGroups: SecurityGroupRecord;
+  journal: JournalEntry;
+  counters: { value: number };
+  /** Name index: `<kind>:<name>` -> id, so lookups by deterministic name do not scan. */
+  names: { id: string };
+  /** Address index: `<subnetId>|<address>` -> the port holding it. */
+  addresses: { portId: string };
+}
+export type CollectionName = keyof NoopCollections;

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import type { CollectionName, NoopCollections } from './records';
+import type { NoopStore, StoreTransaction } from './store';
+
+/**
+ * Keeps the noop cloud in a SQLite file, so that several worker processes (and a test that kills and restarts them)
+ * share one consistent state. Transactions take SQLite's write lock up front (`BEGIN IMMEDIATE`), so concurrent
+ * processes serialise instead of failing on upgrade, and WAL mode lets readers proceed meanwhile.
+ */
+export class SqliteNoopStore implements NoopStore {
+  private readonly db: Database.Database;
+  private readonly statements: {
+    get: Database.Statement<[string, string], { body: string }>;
+    put: Database.Statement<[string, string, string]>;
+    delete: Database.Statement<[string, string]>;
+    list: Database.Statement<[string], { body: string }>;
+  };
+
+  constructor(readonly file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (collection, id))',
+    );
+    this.statements = {
+      get: this.db.prepare('SELECT body FROM records WHERE collection = ? AND id = ?'),
+      put: this.db.prepare('INSERT OR REPLACE INTO records (collection, id, body) VALUES (?, ?, ?)'),
+      delete: this.db.prepare('DELETE FROM records WHERE collection = ? AND id = ?'),
+      list: this.db.prepare('SELECT body FROM records WHERE collection = ? ORDER BY rowid'),
+    };
+  }
+
+  transact<T>(body: (tx: StoreTransaction) => T): T {
+    const { get, put, delete: remove, list } = this.statements;
+    const tx: StoreTransaction = {
+      get: <C extends CollectionName>(collection: C, id: string) => {
+        const row = get.get(collection, id);
+        return row ? (JSON.parse(row.body) as NoopCollections[C]) : undefined;
+      },
+      put: (collection, id, record) => {
+        put.run(collection, id, JSON.stringify(record));
+      },
+      delete: (collection, id) => remove.run(collection, id).changes > 0,
+      list: <C extends CollectionName>(collection: C) =>
+        list.all(collection).map((row) => JSON.parse(row.body) as NoopCollections[C]),
+      next: (counter) => {
+        const current = get.get('counters', counter);
+        const value = (current ? (JSON.parse(current.body) as { value: number }).value : 0) + 1;
+        put.run('counters', counter, JSON.stringify({ value }));
+        return value;
+      },
+    };
+    return this.db.transaction(() => body(tx)).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './enums';
+export * from './network';
+export * from './load-balancer';
+export * from './compute';
+export * from './names';

@@ -1,0 +1,24 @@
+/**
+ * The deterministic names this service gives what it creates. A retried create finds the resource by name instead
+ * of making a second one, a compensation finds what a lost response never reported, and the orphan sweeper knows
+ * what is ours by prefix.
+ */
+
+/** A compute instance carrying amphora `amphoraId`. */
+export const amphoraName = (amphoraId: string): string => `amphora-${amphoraId}`;
+/** The VIP port of a load balancer. */
+export const vipPortName = (loadBalancerId: string): string => `octavia-lb-${loadBalancerId}`;
+/** An amphora's base port on the VIP network, which carries the VIP as an allowed address. */
+export const vrrpPortName = (amphoraId: string): string => `octavia-lb-vrrp-${amphoraId}`;
+/** The security group in front of a load balancer's VIP. */
+export const vipSecurityGroupName = (loadBalancerId: string): string => `lb-${loadBalancerId}`;
+/** The anti-affinity server group of an ACTIVE_STANDBY load balancer. */
+export const serverGroupName = (loadBalancerId: string): string => `octavia-lb-${loadBalancerId}`;
+
+/** Name prefixes of everything this service creates. */
+export const OWNED_NAME_PREFIXES = {
+  instance: 'amphora-',
+  port: 'octavia-lb-',
+  serverGroup: 'octavia-lb-',
+  securityGroup: 'lb-',
+} as const;

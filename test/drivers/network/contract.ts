@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AllocateVipError,
+  type AmphoraComputeDriver,
+  type AbstractNetworkDriver,
+  AmphoraNotFoundError,
+  NetworkNotFoundError,
+  PortNotFoundError,
+  SubnetNotFoundError,
+  ValidationError,
+  VipConfigurationNotFoundError,
+  VipInUseError,
+} from '../../../src/drivers';
+import { amphoraName, vipPortName, vrrpPortName, type Amphora } from '../../../src/models';
+import { eventually, rejectionOf } from '../expect-error';
+
+/** What a network driver under test needs around it. */
+export interface NetworkContractSubject {
+  network: AbstractNetworkDriver;
+  /** A compute driver on the same cloud, to make instances to plug into. */
+  compute: AmphoraComputeDriver;
+  managementNetworkId: string;
+  vipNetworkId: string;
+  vipSubnetId: string;
+  memberNetworkId: string;
+  /** A subnet with no free address left. */
+  fullSubnetId: string;
+  /** Makes a port the way a user would (not named by this service), for user-supplied VIPs. */
+  makeUserPort(): Promise<{ id: string; ipAddress: string }>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The behaviour every network driver must show: VIP allocation and release, VIP plugging, member networks, lookups,
+ * idempotent creates by name and undos, and the seed's exceptions for missing resources.
+ */
+export function networkDriverContract(label: string, makeSubject: () => Promise<NetworkContractSubject>): void {
+  describe(`network driver contract: ${label}`, () => {
+    let subject: NetworkContractSubject;
+    let network: AbstractNetworkDriver;
+    beforeEach(async () => {
+      subject = await makeSubject();
+      network = subject.network;
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    const newAmphora = async (): Promise<Amphora> => {
+      const id = randomUUID();
+      const computeId = await subject.compute.build({
+        name: amphoraName(id),
+        networkIds: [subject.managementNetworkId],
+      });
+      await eventually(async () => ((await subject.compute.status(computeId)) === 'UP' ? true : undefined));
+      return { id, computeId, status: 'ALLOCATED', role: 'STANDALONE' };
+    };
+
+    it('allocates a VIP on a subnet, idempotently by load balancer id, on a port it names', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
+      expect(vip).toMatchObject({ subnetId: subject.vipSubnetId, networkId: subject.vipNetworkId, octaviaOwned: true });
+      expect(await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId })).toEqual(vip);
+      const port = await network.getPort(vip.portId);
+      expect(port.name).toBe(vipPortName(loadBalancerId));
+      expect(port.fixedIps[0]?.ipAddress).toBe(vip.ipAddress);
+    });
+
+    it('allocates a VIP on a network, and the requested address when asked', async () => {
+      const first = randomUUID();
+      const onNetwork = await network.allocateVip({ loadBalancerId: first, networkId: subject.vipNetworkId });
+      expect(onNetwork.subnetId).toBe(subject.vipSubnetId);
+      await network.deallocateVip({ loadBalancerId: first, vip: onNetwork });
+      const second = randomUUID();
+      const again = await network.allocateVip({
+        loadBalancerId: second,
+        subnetId: subject.vipSubnetId,
+        ipAddress: onNetwork.ipAddress,
+      });
+      expect(again.ipAddress).toBe(onNetwork.ipAddress);
+      await network.deallocateVip({ loadBalancerId: second, vip: again });
+    });
+
+    it('never deletes a VIP port under another load balancer id', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
+      await network.deallocateVip({ loadBalancerId: randomUUID(), vip });
+      expect((await network.getPort(vip.portId)).id).toBe(vip.portId);
+      await network.deallocateVip({ loadBalancerId, vip });
+    });
+
+    it('deallocates a VIP idempotently, also when only the load balancer id is known (a lost response)', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
+      await network.deallocateVip({ loadBalancerId });
+      expect(await rejectionOf(network.getPort(vip.portId))).toBeInstanceOf(PortNotFoundError);
+      await expect(network.deallocateVip({ loadBalancerId, vip })).resolves.toBeUndefined();
+      expect(await network.findPort(vipPortName(loadBalancerId))).toBeUndefined();
+    });
+
+    it('uses a user-supplied VIP port and never deletes it', async () => {
+      const userPort = await subject.makeUserPort();
+      const loadBalancerId = randomUUID();
+      const vip = await network.allocateVip({ loadBalancerId, portId: userPort.id });
+      expect(vip).toMatchObject({ portId: userPort.id, ipAddress: userPort.ipAddress, octaviaOwned: false });
+      await network.deallocateVip({ loadBalancerId, vip });
+      await network.deallocateVip({ loadBalancerId });
+      expect((await network.getPort(userPort.id)).id).toBe(userPort.id);
+    });
+
+    it('raises the seed exceptions for VIPs on missing resources, retryable never', async () => {
+      const cases: [Promise<unknown>, new (...args: never[]) => Error][] = [
+        [network.allocateVip({ loadBalancerId: randomUUID(), subnetId: randomUUID() }), SubnetNotFoundError],
+        [network.allocateVip({ loadBalancerId: randomUUID(), networkId: randomUUID() }), NetworkNotFoundError],
+        [network.allocateVip({ loadBalancerId: randomUUID(), portId: randomUUID() }), PortNotFoundError],
+        [network.allocateVip({ loadBalancerId: randomUUID() }), ValidationError],
+      ];
+      for (const [call, ErrorClass] of cases) {
+        const err = await rejectionOf(call);
+        expect(err).toBeInstanceOf(ErrorClass);
+        expect(err.retryable).toBe(false);
+      }
+    });
+
+    it('fails a VIP on a full subnet with AllocateVipError naming the subnet, and creates no port', async () => {
+      const loadBalancerId = randomUUID();
+      const err = await rejectionOf(network.allocateVip({ loadBalancerId, subnetId: subject.fullSubnetId }));
+      expect(err).toBeInstanceOf(AllocateVipError);
+      expect(err.retryable).toBe(false);
+      expect(err.message).toContain(subject.fullSubnetId);
+      expect(err.message).toMatch(/no free address/i);
+      expect(await network.findPort(vipPortName(loadBalancerId))).toBeUndefined();
+    });
+
+    it('plugs a VIP into amphorae idempotently, refuses to release it while plugged, and unplugs it', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
+      const amphora = await newAmphora();
+      const [plugged] = await network.plugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      expect(plugged).toMatchObject({ id: amphora.id, haIp: vip.ipAddress, haPortId: vip.portId });
+      expect(plugged?.vrrpIp).toBeTruthy();
+      const [again] = await network.plugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      expect(again?.vrrpPortId).toBe(plugged?.vrrpPortId);
+
+      const basePort = await network.getPort(plugged?.vrrpPortId ?? '');
+      expect(basePort.name).toBe(vrrpPortName(amphora.id));
+      expect(basePort.allowedAddressPairs.map((pair) => pair.ipAddress)).toEqual([vip.ipAddress]);
+      const plugs = await network.getPluggedNetworks(amphora.computeId ?? '');
+      expect(plugs.map((plug) => plug.networkId)).toEqual(
+        expect.arrayContaining([subject.managementNetworkId, subject.vipNetworkId]),
+      );
+
+      expect(await rejectionOf(network.deallocateVip({ loadBalancerId, vip }))).toBeInstanceOf(VipInUseError);
+      await network.unplugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      await expect(network.unplugVip({ loadBalancerId, vip, amphorae: [amphora] })).resolves.toBeUndefined();
+      expect(await network.findPort(vrrpPortName(amphora.id))).toBeUndefined();
+      await network.deallocateVip({ loadBalancerId, vip });
+    });
+
+    it('raises AmphoraNotFoundError when plugging a VIP into an amphora without an instance', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
+      const err = await rejectionOf(
+        network.plugVip({
+          loadBalancerId,
+          vip,
+          amphorae: [{ id: randomUUID(), computeId: randomUUID(), status: 'ALLOCATED' }],
+        }),
+      );
+      expect(err).toBeInstanceOf(AmphoraNotFoundError);
+      await network.deallocateVip({ loadBalancerId, vip });
+    });
+
+    it('updates the VIP security group after plugging, and says when it is missing', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
+      const early = await rejectionOf(
+        network.updateVip({ loadBalancerId, vip, listenerPorts: [{ protocol: 'TCP', port: 80 }] }),
+      );
+      expect(early).toBeInstanceOf(VipConfigurationNotFoundError);
+      const amphora = await newAmphora();
+      await network.plugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      await expect(
+        network.updateVip({ loadBalancerId, vip, listenerPorts: [{ protocol: 'TCP', port: 443 }] }),
+      ).resolves.toBeUndefined();
+      await network.unplugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      await network.deallocateVip({ loadBalancerId, vip });
+    });
+
+    it('plugs and unplugs a member network idempotently', async () => {
+      const amphora = await newAmphora();
+      const computeId = amphora.computeId ?? '';
+      const plugged = await network.plugNetwork({ computeId, networkId: subject.memberNetworkId });
+      expect(plugged).toMatchObject({ computeId, networkId: subject.memberNetworkId });
+      expect((await network.plugNetwork({ computeId, networkId: subject.memberNetworkId })).portId).toBe(
+        plugged.portId,
+      );
+      await network.unplugNetwork({ computeId, networkId: subject.memberNetworkId });
+      await expect(network.unplugNetwork({ computeId, networkId: subject.memberNetworkId })).resolves.toBeUndefined();
+      const networks = (await network.getPluggedNetworks(computeId)).map((plug) => plug.networkId);
+      expect(networks).not.toContain(subject.memberNetworkId);
+    });
+
+    it('raises AmphoraNotFoundError and NetworkNotFoundError for member plugs on missing resources', async () => {
+      const amphora = await newAmphora();
+      expect(
+        await rejectionOf(network.plugNetwork({ computeId: randomUUID(), networkId: subject.memberNetworkId })),
+      ).toBeInstanceOf(AmphoraNotFoundError);
+      expect(
+        await rejectionOf(network.plugNetwork({ computeId: amphora.computeId ?? '', networkId: randomUUID() })),
+      ).toBeInstanceOf(NetworkNotFoundError);
+    });
+
+    it('looks up networks, subnets and ports, and names the missing one', async () => {
+      expect((await network.getNetwork(subject.vipNetworkId)).subnetIds).toContain(subject.vipSubnetId);
+      expect((await network.getSubnet(subject.vipSubnetId)).networkId).toBe(subject.vipNetworkId);
+      const missing = randomUUID();
+      for (const [call, ErrorClass] of [
+        [network.getNetwork(missing), NetworkNotFoundError],
+        [network.getSubnet(missing), SubnetNotFoundError],
+        [network.getPort(missing), PortNotFoundError],
+      ] as const) {
+        const err = await rejectionOf(call);
+        expect(err).toBeInstanceOf(ErrorClass);
+        expect(err.message).toContain(missing);
+      }
+    });
+
+    it('prepares an amphora for failover, raising PortNotFoundError when its base port is gone', async () => {
+      const amphora = await newAmphora();
+      await expect(network.failoverPreparation(amphora)).resolves.toBeUndefined();
+      const err = await rejectionOf(network.failoverPreparation({ ...amphora, vrrpPortId: randomUUID() }));
+      expect(err).toBeInstanceOf(PortNotFoundError);
+    });
+
+    it('creates ports idempotently by name and deletes them idempotently', async () => {
+      const name = vrrpPortName(randomUUID());
+      const port = await network.createPort({ name, networkId: subject.vipNetworkId });
+      expect((await network.createPort({ name, networkId: subject.vipNetworkId })).id).toBe(port.id);
+      expect((await network.findPort(name))?.id).toBe(port.id);
+      expect((await network.listPorts(name)).map((found) => found.id)).toEqual([port.id]);
+      await network.deletePort(port.id);
+      await expect(network.deletePort(port.id)).resolves.toBeUndefined();
+      expect(await network.findPort(name)).toBeUndefined();
+    });
+  });
+}
