@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeZodError } from '../models/validation';
 
 /** Options every driver error takes: the underlying cause, and whether a retry may succeed. */
 export interface DriverErrorOptions {
@@ -46,12 +47,8 @@ export class ValidationError extends DriverError {
 
   /** One ValidationError for the first problem zod found, naming its field; the rest are listed in the message. */
   static fromZod(error: z.ZodError, prefix = ''): ValidationError {
-    const [first, ...rest] = error.issues;
-    const fieldOf = (issue: z.core.$ZodIssue) =>
-      [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(request)';
-    if (!first) return new ValidationError(prefix || '(request)', 'is invalid');
-    const more = rest.length ? `; also ${rest.map((issue) => `${fieldOf(issue)}: ${issue.message}`).join('; ')}` : '';
-    return new ValidationError(fieldOf(first), `${first.message}${more}`);
+    const { field, constraint } = describeZodError(error, prefix);
+    return new ValidationError(field, constraint);
   }
 }
 

@@ -3,3 +3,5 @@ export * from './network';
 export * from './load-balancer';
 export * from './compute';
 export * from './names';
+export * from './requests';
+export * from './validation';

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
 
@@ -11,6 +15,7 @@ export const ENVIRONMENT_KEY = '__amphoraTemporalTestEnvironment';
  * When TEMPORAL_ADDRESS is already set, the tests use that server instead and nothing is started.
  */
 export default async function globalSetup(): Promise<void> {
+  await bundleWorkflows();
   if (process.env.TEMPORAL_ADDRESS) {
     process.stderr.write(`\n[harness] using the Temporal server at TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}\n`);
     return;
@@ -29,4 +34,28 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_NAMESPACE = environment.namespace ?? 'default';
   (globalThis as Record<string, unknown>)[ENVIRONMENT_KEY] = environment;
   process.stderr.write(`\n[harness] Temporal dev server ${environment.address} up in ${Date.now() - started} ms\n`);
+}
+
+/**
+ * Bundles the workflows once for the whole run (webpack takes seconds); tests hand the bundle to their workers
+ * through AMPHORA_TEST_WORKFLOW_BUNDLE.
+ */
+async function bundleWorkflows(): Promise<void> {
+  const started = Date.now();
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: {
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error: (message) => process.stderr.write(`${message}\n`),
+      log() {},
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'amphora-bundle-'));
+  const path = join(dir, 'workflow-bundle.js');
+  writeFileSync(path, code);
+  process.env.AMPHORA_TEST_WORKFLOW_BUNDLE = path;
+  process.stderr.write(`[harness] workflows bundled in ${Date.now() - started} ms\n`);
 }

@@ -1,0 +1,101 @@
+import { Context } from '@temporalio/activity';
+import type { AmphoraComputeDriver } from '../drivers/compute/driver';
+import { ComputeBuildError, InstanceNotFoundError } from '../drivers/compute/errors';
+import { amphoraName, serverGroupName, type AmphoraTemplate, type ComputeInstance } from '../models';
+
+export interface BuildAmphoraInput {
+  amphoraId: string;
+  template: AmphoraTemplate;
+  serverGroupId?: string;
+}
+
+export interface WaitForAmphoraInput {
+  amphoraId: string;
+  computeId: string;
+  pollIntervalMs: number;
+  pollAttempts: number;
+}
+
+/** Activities over the compute driver. Each is a thin adapter: names, lookups and waiting, no decisions. */
+export function createComputeActivities(compute: AmphoraComputeDriver) {
+  return {
+    /** Starts a build of `amphora-<amphoraId>`; a retry finds the instance by that name. */
+    async buildAmphora(input: BuildAmphoraInput): Promise<string> {
+      const { template } = input;
+      return compute.build({
+        name: amphoraName(input.amphoraId),
+        amphoraType: template.amphoraType,
+        imageId: template.imageId,
+        flavor: template.flavor,
+        keys: template.keys,
+        securityGroups: template.securityGroups,
+        networkIds: [template.managementNetworkId],
+        configDriveFiles: template.configDriveFiles,
+        userData: template.userData,
+        availabilityZone: template.availabilityZone,
+        serverGroupId: input.serverGroupId,
+      });
+    },
+
+    /**
+     * Polls the instance until it is ACTIVE, heartbeating each look so that a dead worker is noticed and a cancel
+     * reaches it. A compute fault, or a boot that outlasts the polls, fails the build for good.
+     */
+    async waitForAmphoraActive(input: WaitForAmphoraInput): Promise<ComputeInstance> {
+      const context = Context.current();
+      const name = amphoraName(input.amphoraId);
+      const firstPoll = (context.info.heartbeatDetails as { poll?: number } | undefined)?.poll ?? 1;
+      let state = 'unknown';
+      for (let poll = firstPoll; poll <= input.pollAttempts; poll += 1) {
+        const { amphora, fault } = await compute.getAmphora({ id: input.computeId });
+        state = amphora.state;
+        if (amphora.state === 'ACTIVE') return amphora;
+        if (amphora.state === 'ERROR' || amphora.state === 'DELETED') {
+          throw new ComputeBuildError(name, fault ?? { code: 0, message: `instance went to ${amphora.state}` }, {
+            retryable: false,
+          });
+        }
+        context.heartbeat({ poll: poll + 1, state });
+        await context.sleep(input.pollIntervalMs);
+      }
+      throw new ComputeBuildError(
+        name,
+        {
+          code: 0,
+          message: `not ACTIVE after ${input.pollAttempts} looks ${input.pollIntervalMs} ms apart (last state ${state})`,
+        },
+        { retryable: false },
+      );
+    },
+
+    /** Deletes the amphora's instance, found by id or, when the build's response was lost, by name. */
+    async deleteAmphora(input: { amphoraId: string; computeId?: string }): Promise<void> {
+      let computeId = input.computeId;
+      if (!computeId) {
+        try {
+          computeId = (await compute.getAmphora({ name: amphoraName(input.amphoraId) })).amphora.computeId;
+        } catch (err) {
+          if (err instanceof InstanceNotFoundError) return;
+          throw err;
+        }
+      }
+      await compute.delete(computeId);
+    },
+
+    /** Creates (or finds) the anti-affinity group `octavia-lb-<loadBalancerId>`. */
+    async createServerGroup(input: { loadBalancerId: string }): Promise<string> {
+      const group = await compute.createServerGroup({
+        name: serverGroupName(input.loadBalancerId),
+        policy: 'anti-affinity',
+      });
+      return group.id;
+    },
+
+    /** Deletes the load balancer's server group, found by id or by name. */
+    async deleteServerGroup(input: { loadBalancerId: string; serverGroupId?: string }): Promise<void> {
+      const serverGroupId =
+        input.serverGroupId ?? (await compute.findServerGroup(serverGroupName(input.loadBalancerId)))?.id;
+      if (serverGroupId) await compute.deleteServerGroup(serverGroupId);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { DriverError, ValidationError } from '../drivers/errors';
+
+/** Fields of a driver error worth keeping in the failure's details: ids and limits, never request payloads. */
+function contextOf(err: DriverError): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(err)) {
+    if (key === 'retryable' || key === 'name' || key === 'message' || key === 'stack' || key === 'cause') continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') context[key] = value;
+    else if (value && typeof value === 'object' && key === 'fault') context[key] = value;
+  }
+  return context;
+}
+
+/**
+ * Turns a driver error into the Temporal failure the workflow sees: the type is the error's class name, validation
+ * and not-found errors are non-retryable, transient ones are retried by the activity's retry policy. Anything that is
+ * not a driver error (a bug, an unexpected exception) stays retryable, bounded by the retry policy.
+ */
+export function toActivityFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof DriverError) {
+    return ApplicationFailure.create({
+      type: err.name,
+      message: err.message,
+      nonRetryable: !err.retryable || err instanceof ValidationError,
+      details: [contextOf(err)],
+      cause: err.cause instanceof Error ? err.cause : undefined,
+    });
+  }
+  return err;
+}
+
+/** Wraps every function of an activity object so that its errors reach Temporal as {@link toActivityFailure} says. */
+export function withFailureMapping<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await activity(...args);
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+    };
+    // Temporal registers activities by property name; keep the function's own name for stack traces.
+    Object.defineProperty(wrapped[name], 'name', { value: name });
+  }
+  return wrapped as T;
+}

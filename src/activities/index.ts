@@ -1,0 +1,22 @@
+import type { Drivers } from '../drivers';
+import { createComputeActivities } from './compute';
+import { withFailureMapping } from './failures';
+import { createNetworkActivities } from './network';
+
+/**
+ * Creates the activities a worker registers, over the given drivers (dependency injection: the worker passes the
+ * drivers in, tests pass noop ones). Driver errors reach workflows as typed, correctly retryable failures.
+ */
+export function createActivities(drivers: Pick<Drivers, 'compute' | 'network'>) {
+  return withFailureMapping({
+    ...createComputeActivities(drivers.compute),
+    ...createNetworkActivities(drivers.network),
+  });
+}
+
+/** The activity interface workflows proxy (`proxyActivities<Activities>()`, imported with `import type`). */
+export type Activities = ReturnType<typeof createActivities>;
+
+export { toActivityFailure } from './failures';
+export type { BuildAmphoraInput, WaitForAmphoraInput } from './compute';
+export type { VipRequest } from './network';

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { ConfigDriveFilesSchema } from './compute';
+import { AmphoraRoleSchema, AmphoraTypeSchema, TopologySchema } from './enums';
+import { LoadBalancerSchema, VipSchema } from './load-balancer';
+import { IpAddressSchema, ResourceIdSchema } from './network';
+
+/**
+ * The inputs of the workflows. They are validated inside the workflow before any driver is called, so a bad request
+ * fails at once with a non-retryable error that names the field, whoever started the workflow.
+ */
+
+/** How long to wait for things, and how hard to retry them. Defaults follow Octavia where it has one. */
+export const TimingSchema = z
+  .object({
+    /** Start-to-close timeout of one driver call. */
+    activityTimeoutMs: z.number().int().positive().default(60_000),
+    /** Attempts of a driver call before its step fails (transient faults only; permanent ones fail at once). */
+    maxAttempts: z.number().int().positive().max(100).default(5),
+    /** First retry delay; doubles up to 10 s. */
+    retryInitialIntervalMs: z.number().int().positive().default(500),
+    /** Attempts of one compensation before its resource is reported as leaked. */
+    compensationMaxAttempts: z.number().int().positive().max(100).default(10),
+    /** Octavia's amp_active_wait_sec: time between two looks at a booting amphora. */
+    buildPollIntervalMs: z.number().int().positive().default(10_000),
+    /** Octavia's amp_active_retries: looks before a boot counts as failed. */
+    buildPollAttempts: z.number().int().positive().default(30),
+  })
+  .strict()
+  // prefault, not default: the empty object is parsed, so each field's own default applies.
+  .prefault({});
+export type Timing = z.output<typeof TimingSchema>;
+
+/** What every amphora of a load balancer is built from. */
+export const AmphoraTemplateSchema = z
+  .object({
+    amphoraType: AmphoraTypeSchema.default('VM'),
+    imageId: ResourceIdSchema,
+    flavor: ResourceIdSchema,
+    /** The management network the controller reaches the amphorae on. */
+    managementNetworkId: ResourceIdSchema,
+    keys: z.array(ResourceIdSchema).max(10).default([]),
+    securityGroups: z.array(ResourceIdSchema).max(50).default([]),
+    configDriveFiles: ConfigDriveFilesSchema.default({}),
+    userData: z.string().max(65535, 'user data is limited to 64 KiB').optional(),
+    availabilityZone: z.string().min(1).optional(),
+  })
+  .strict();
+export type AmphoraTemplate = z.input<typeof AmphoraTemplateSchema>;
+
+/** Where the VIP goes: a subnet, a network, or a port the user made. */
+export const VipRequestSchema = z
+  .object({
+    subnetId: ResourceIdSchema.optional(),
+    networkId: ResourceIdSchema.optional(),
+    portId: ResourceIdSchema.optional(),
+    ipAddress: IpAddressSchema.optional(),
+    qosPolicyId: ResourceIdSchema.optional(),
+  })
+  .strict()
+  .refine((vip) => vip.subnetId ?? vip.networkId ?? vip.portId, {
+    error: 'name the VIP subnetId, networkId or portId',
+  });
+
+export const ListenerPortSchema = z.object({
+  protocol: z.enum(['TCP', 'UDP']),
+  port: z.number().int().min(1).max(65535),
+});
+
+export const CreateLoadBalancerInputSchema = z
+  .object({
+    loadBalancerId: ResourceIdSchema,
+    projectId: ResourceIdSchema,
+    name: z.string().max(255).default(''),
+    description: z.string().max(255).default(''),
+    topology: TopologySchema,
+    vip: VipRequestSchema,
+    amphora: AmphoraTemplateSchema,
+    listenerPorts: z.array(ListenerPortSchema).max(100).default([]),
+    flavorId: ResourceIdSchema.optional(),
+    tags: z.array(z.string().max(255)).max(50).default([]),
+    timing: TimingSchema,
+  })
+  .strict();
+export type CreateLoadBalancerInput = z.input<typeof CreateLoadBalancerInputSchema>;
+export type ValidCreateLoadBalancerInput = z.output<typeof CreateLoadBalancerInputSchema>;
+
+/** The reusable unit: build one amphora, wait until it is up, and plug the VIP into it. */
+export const CreateAmphoraInputSchema = z
+  .object({
+    loadBalancerId: ResourceIdSchema,
+    /** Chosen by the caller, so that a retried build finds the instance named `amphora-<amphoraId>`. */
+    amphoraId: ResourceIdSchema,
+    role: AmphoraRoleSchema,
+    vip: VipSchema,
+    amphora: AmphoraTemplateSchema,
+    serverGroupId: ResourceIdSchema.optional(),
+    timing: TimingSchema,
+  })
+  .strict();
+export type CreateAmphoraInput = z.input<typeof CreateAmphoraInputSchema>;
+
+/** A load balancer as the workflows that change it need it: its record, and the template its amphorae came from. */
+const ExistingLoadBalancerSchema = LoadBalancerSchema.extend({ amphoraTemplate: AmphoraTemplateSchema.optional() });
+
+export const DeleteLoadBalancerInputSchema = z
+  .object({ loadBalancer: ExistingLoadBalancerSchema, timing: TimingSchema })
+  .strict();
+export type DeleteLoadBalancerInput = z.input<typeof DeleteLoadBalancerInputSchema>;
+
+export const FailoverAmphoraInputSchema = z
+  .object({
+    loadBalancer: ExistingLoadBalancerSchema.extend({ amphoraTemplate: AmphoraTemplateSchema }),
+    /** The amphora to replace. */
+    amphoraId: ResourceIdSchema,
+    timing: TimingSchema,
+  })
+  .strict();
+export type FailoverAmphoraInput = z.input<typeof FailoverAmphoraInputSchema>;
+
+export const MemberNetworkInputSchema = z
+  .object({
+    loadBalancer: ExistingLoadBalancerSchema,
+    networkId: ResourceIdSchema,
+    /** Address to ask for on plug, or the one interface to remove on unplug. */
+    ipAddress: IpAddressSchema.optional(),
+    timing: TimingSchema,
+  })
+  .strict();
+export type MemberNetworkInput = z.input<typeof MemberNetworkInputSchema>;

@@ -1,0 +1,38 @@
+import { CreateAmphoraInputSchema, type Amphora, type CreateAmphoraInput } from '../models';
+import { createAmphoraWithVipSteps } from './amphora-unit';
+import { Progress } from './progress';
+import { rollBack } from './rollback';
+import { Saga } from './saga';
+import { StepRunner } from './steps';
+
+/**
+ * The unit "create amphora with VIP" on its own: build one amphora, wait until it is ACTIVE, plug the load
+ * balancer's VIP into it. On failure or cancel, what it made is undone.
+ *
+ * @returns the amphora, ALLOCATED, with its VIP addresses.
+ */
+export async function createAmphoraWithVip(request: CreateAmphoraInput): Promise<Amphora> {
+  const progress = new Progress(
+    'create-amphora',
+    { loadBalancerId: request.loadBalancerId },
+    'PENDING_CREATE',
+    'OFFLINE',
+  );
+  const input = progress.parse(CreateAmphoraInputSchema, request, 'createAmphoraWithVip');
+  const steps = new StepRunner(input.timing, progress);
+  const saga = new Saga();
+  try {
+    const amphora = await createAmphoraWithVipSteps(steps, saga, progress, {
+      loadBalancerId: input.loadBalancerId,
+      amphoraId: input.amphoraId,
+      role: input.role,
+      vip: input.vip,
+      template: input.amphora,
+      serverGroupId: input.serverGroupId,
+    });
+    progress.setStatus('ACTIVE', 'ONLINE');
+    return amphora;
+  } catch (err) {
+    throw await rollBack(progress, saga, steps, err);
+  }
+}

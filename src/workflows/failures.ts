@@ -1,0 +1,58 @@
+import { ActivityFailure, ApplicationFailure, CancelledFailure, TemporalFailure } from '@temporalio/common';
+import type { z } from 'zod';
+import { describeZodError } from '../models/validation';
+
+/** Failure types the workflows raise, as they appear in the Temporal UI and to clients. */
+export const FailureTypes = {
+  /** The input was invalid; nothing was attempted. */
+  validation: 'ValidationError',
+  /** A step failed and everything before it was undone. */
+  stepFailed: 'StepFailedError',
+  /** A step failed, and undoing left resources behind; `details[0].leaked` names them. */
+  resourcesLeaked: 'ResourcesLeakedError',
+  /** The workflow was cancelled and what it had done was undone. */
+  cancelled: 'OperationCancelledError',
+  /** The operation does not apply (an unknown amphora, a load balancer without a VIP). */
+  notApplicable: 'NotApplicableError',
+} as const;
+
+/** A resource an undo could not remove, with the reason. */
+export interface LeakedResource {
+  resource: string;
+  error: string;
+}
+
+/** What a failed operation reports in its failure's details. */
+export interface OperationFailureDetails {
+  operation: string;
+  loadBalancerId: string;
+  failedStep?: string;
+  /** The failure type of the step's own error, such as `PlugVipError`. */
+  causeType?: string;
+  undone: string[];
+  leaked: LeakedResource[];
+}
+
+/** Validates a workflow input, or fails the workflow at once (non-retryable) naming the bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const { field, constraint } = describeZodError(parsed.error);
+  throw ApplicationFailure.create({
+    type: FailureTypes.validation,
+    message: `Invalid ${what} request: ${field}: ${constraint}. Nothing was created; fix the field and start again.`,
+    nonRetryable: true,
+    details: [{ field, constraint }],
+  });
+}
+
+/** The innermost useful message and type of a failure chain (activity failure -> application failure). */
+export function describeFailure(err: unknown): { type: string; message: string } {
+  let current: unknown = err;
+  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  if (current instanceof ApplicationFailure) return { type: current.type ?? 'Error', message: current.message };
+  if (current instanceof CancelledFailure) return { type: 'CancelledFailure', message: 'cancelled' };
+  if (current instanceof TemporalFailure) return { type: current.name, message: current.message };
+  if (current instanceof Error) return { type: current.name, message: current.message };
+  return { type: 'Error', message: String(current) };
+}

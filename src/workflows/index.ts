@@ -1,0 +1,9 @@
+/**
+ * The workflows a worker registers. This file is the worker's `workflowsPath`: it exports workflow functions only
+ * (plus types), and pulls in nothing that does I/O.
+ */
+export { createLoadBalancer } from './create-load-balancer';
+export { createAmphoraWithVip } from './create-amphora';
+export { deleteLoadBalancer } from './delete-load-balancer';
+export { failoverAmphora } from './failover-amphora';
+export { plugMemberNetwork, unplugMemberNetwork } from './member-network';

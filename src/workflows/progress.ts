@@ -1,0 +1,124 @@
+import { defineQuery, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Amphora, OperatingStatus, ProvisioningStatus, Vip } from '../models';
+import type { z } from 'zod';
+import { parseInput, type LeakedResource } from './failures';
+import {
+  AmphoraOperationAttribute,
+  LoadBalancerIdAttribute,
+  LoadBalancerNameAttribute,
+  ProjectIdAttribute,
+  ProvisioningStatusAttribute,
+} from './search-attributes';
+
+export type OperationName = 'create' | 'delete' | 'failover' | 'plug-network' | 'unplug-network' | 'create-amphora';
+
+/** One step or undo, as the status query and the CLI's live display show it. */
+export interface StepRecord {
+  name: string;
+  kind: 'step' | 'undo';
+  state: 'running' | 'done' | 'failed' | 'undone' | 'leaked';
+  startedAt: string;
+  endedAt?: string;
+  error?: string;
+}
+
+/** What the `status` query answers: where an operation is, and what it has made so far. */
+export interface OperationStatus {
+  operation: OperationName;
+  loadBalancerId: string;
+  provisioningStatus: ProvisioningStatus;
+  operatingStatus: OperatingStatus;
+  currentStep?: string;
+  steps: StepRecord[];
+  amphorae: Amphora[];
+  vip?: Vip;
+  leaked: LeakedResource[];
+  error?: string;
+}
+
+/** The query every workflow answers with its {@link OperationStatus}. */
+export const statusQuery = defineQuery<OperationStatus>('status');
+
+/**
+ * Tracks an operation's progress for the status query, and mirrors its provisioning status into the search
+ * attributes so operations can be listed (`ProvisioningStatus = "ERROR"`).
+ */
+export class Progress {
+  readonly status: OperationStatus;
+
+  constructor(
+    operation: OperationName,
+    identity: { loadBalancerId: string; projectId?: string; name?: string },
+    provisioningStatus: ProvisioningStatus,
+    operatingStatus: OperatingStatus,
+  ) {
+    this.status = {
+      operation,
+      loadBalancerId: identity.loadBalancerId,
+      provisioningStatus,
+      operatingStatus,
+      steps: [],
+      amphorae: [],
+      leaked: [],
+    };
+    setHandler(statusQuery, () => this.status);
+    upsertSearchAttributes([
+      { key: LoadBalancerIdAttribute, value: identity.loadBalancerId },
+      { key: AmphoraOperationAttribute, value: operation },
+      { key: ProvisioningStatusAttribute, value: provisioningStatus },
+      ...(identity.projectId ? [{ key: ProjectIdAttribute, value: identity.projectId }] : []),
+      ...(identity.name ? [{ key: LoadBalancerNameAttribute, value: identity.name }] : []),
+    ]);
+  }
+
+  /** Validates the workflow's input; an invalid one ends the operation in ERROR with a non-retryable failure. */
+  parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+    try {
+      return parseInput(schema, input, what);
+    } catch (err) {
+      this.setStatus('ERROR');
+      this.status.error = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+  }
+
+  setStatus(provisioningStatus: ProvisioningStatus, operatingStatus?: OperatingStatus): void {
+    if (operatingStatus) this.status.operatingStatus = operatingStatus;
+    if (this.status.provisioningStatus === provisioningStatus) return;
+    this.status.provisioningStatus = provisioningStatus;
+    upsertSearchAttributes([{ key: ProvisioningStatusAttribute, value: provisioningStatus }]);
+  }
+
+  /** Records the start of a step; @returns its record, to finish with {@link Progress.finish}. */
+  begin(name: string, kind: StepRecord['kind'] = 'step'): StepRecord {
+    const record: StepRecord = { name, kind, state: 'running', startedAt: now() };
+    this.status.steps.push(record);
+    this.status.currentStep = name;
+    return record;
+  }
+
+  finish(record: StepRecord, state: Exclude<StepRecord['state'], 'running'>, error?: string): void {
+    record.state = state;
+    record.endedAt = now();
+    if (error) record.error = error;
+    const running = this.status.steps.filter((step) => step.state === 'running');
+    this.status.currentStep = running[running.length - 1]?.name;
+  }
+
+  /** Adds or replaces an amphora in the status. */
+  putAmphora(amphora: Amphora): void {
+    const index = this.status.amphorae.findIndex((known) => known.id === amphora.id);
+    if (index >= 0) this.status.amphorae[index] = amphora;
+    else this.status.amphorae.push(amphora);
+  }
+
+  /** When the workflow started, for records' createdAt. */
+  static startedAt(): string {
+    return workflowInfo().startTime.toISOString();
+  }
+}
+
+/** Workflow time (deterministic on replay). */
+function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { createNoopDrivers, type InventoryItem, type NoopDriverOptions, type NoopDrivers } from '../../src/drivers';
+import type { CreateLoadBalancerInput, Timing } from '../../src/models';
+import { statusQuery, type OperationStatus } from '../../src/workflows/progress';
+import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../harness/temporal';
+
+/** Timing for tests: short waits and few attempts, so failures surface in seconds. */
+export const FAST_TIMING: Timing = {
+  activityTimeoutMs: 2_000,
+  maxAttempts: 3,
+  retryInitialIntervalMs: 100,
+  compensationMaxAttempts: 5,
+  buildPollIntervalMs: 50,
+  buildPollAttempts: 100,
+};
+
+/** A worker with fresh noop drivers on its own task queue of the test server. */
+export interface Orchestrator {
+  temporal: TestTemporal;
+  taskQueue: string;
+  drivers: NoopDrivers;
+  /** The inventory before any workflow ran: a leak check compares against it. */
+  baseline: InventoryItem[];
+  stop(): Promise<void>;
+}
+
+export async function startOrchestrator(
+  options: { noop?: NoopDriverOptions; temporal?: TestTemporal } = {},
+): Promise<Orchestrator> {
+  const temporal = options.temporal ?? (await connectTestTemporal());
+  const drivers = createNoopDrivers({ buildDelayMs: 100, ...options.noop });
+  const taskQueue = uniqueTaskQueue('orchestrator');
+  const codePath = process.env.AMPHORA_TEST_WORKFLOW_BUNDLE;
+  const worker = await Worker.create({
+    connection: temporal.nativeConnection,
+    namespace: temporal.namespace,
+    taskQueue,
+    activities: createActivities(drivers),
+    ...(codePath ? { workflowBundle: { codePath } } : { workflowsPath: require.resolve('../../src/workflows') }),
+    shutdownGraceTime: '1s',
+  });
+  const running = worker.run();
+  return {
+    temporal,
+    taskQueue,
+    drivers,
+    baseline: drivers.inventory(),
+    async stop() {
+      drivers.faults.releaseHangs();
+      worker.shutdown();
+      await running;
+      drivers.close();
+      if (!options.temporal) await temporal.close();
+    },
+  };
+}
+
+/** A valid create request on the noop cloud's default networks. */
+export function createRequest(overrides: Partial<CreateLoadBalancerInput> = {}): CreateLoadBalancerInput {
+  return {
+    loadBalancerId: randomUUID(),
+    projectId: 'project-test',
+    name: 'web',
+    topology: 'SINGLE',
+    vip: { subnetId: 'vip-subnet' },
+    amphora: { imageId: 'amphora-image', flavor: 'amphora-flavor', managementNetworkId: 'lb-mgmt-net' },
+    listenerPorts: [{ protocol: 'TCP', port: 80 }],
+    timing: FAST_TIMING,
+    ...overrides,
+  };
+}
+
+/** The status query's answer. */
+export function statusOf(handle: WorkflowHandle): Promise<OperationStatus> {
+  return handle.query(statusQuery);
+}
+
+/** What a failed workflow ended with: the failure chain's messages and types, for assertions. */
+export async function failureOf(
+  handle: WorkflowHandle,
+): Promise<{ message: string; type?: string; details?: unknown[]; chain: string }> {
+  try {
+    await handle.result();
+  } catch (err) {
+    const parts: string[] = [];
+    let current: unknown = err;
+    while (current instanceof Error) {
+      parts.push(`${current.name}: ${current.message}`);
+      current = current.cause;
+    }
+    const failure = (err as { cause?: { message: string; type?: string; details?: unknown[] } }).cause;
+    return {
+      message: failure?.message ?? String(err),
+      type: failure?.type,
+      details: failure?.details,
+      chain: parts.join(' <- '),
+    };
+  }
+  throw new Error(`workflow ${handle.workflowId} succeeded, but a failure was expected`);
+}
