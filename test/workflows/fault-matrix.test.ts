@@ -1,0 +1,220 @@
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { FaultRule, InventoryItem, JournalEntry } from '../../src/drivers';
+import type { LoadBalancer, Timing, Topology } from '../../src/models';
+import { createLoadBalancer, failoverAmphora, plugMemberNetwork } from '../../src/workflows';
+import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
+import { createRequest, failureOf, FAST_TIMING, startOrchestrator, statusOf, type Orchestrator } from './orchestrator';
+
+/**
+ * The fault matrix: for each topology, each non-nullipotent step of create, failover and member-network plug, and
+ * each failure mode, the workflow runs on the real dev server with noop drivers, and must fail naming the step,
+ * leave the inventory exactly as it was, end in ERROR, and undo nothing twice. Cancels and transient faults too.
+ */
+
+type Flow = 'create' | 'failover' | 'plug-network';
+type Mode = 'before' | 'after' | 'hang';
+
+/** The driver method behind each step, and how the failure message names the step. */
+const STEPS: Record<Flow, { method: string; step: string; topologies: Topology[] }[]> = {
+  create: [
+    { method: 'allocateVip', step: 'allocate VIP', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'createServerGroup', step: 'create server group', topologies: ['ACTIVE_STANDBY'] },
+    { method: 'build', step: 'build', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'plugVip', step: 'plug VIP into', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'updateVip', step: 'update VIP', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+  ],
+  failover: [
+    { method: 'build', step: 'build', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'plugVip', step: 'plug VIP into', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+  ],
+  'plug-network': [{ method: 'plugNetwork', step: 'plug network into', topologies: ['SINGLE', 'ACTIVE_STANDBY'] }],
+};
+const MODES: Mode[] = ['before', 'after', 'hang'];
+
+/** Hangs outlast a 1 s activity timeout on every one of 2 attempts, so the step fails after about 2.5 s. */
+const HANG_TIMING: Timing = { ...FAST_TIMING, activityTimeoutMs: 1_000, maxAttempts: 2 };
+
+const ruleFor = (method: string, mode: Mode): FaultRule =>
+  mode === 'hang'
+    ? { method, call: 1, times: 1_000, mode: 'hang', hangMs: 30_000 }
+    : { method, call: 1, mode, transient: false };
+
+interface Case {
+  flow: Flow;
+  topology: Topology;
+  method: string;
+  step: string;
+}
+const cases: Case[] = (Object.keys(STEPS) as Flow[]).flatMap((flow) =>
+  STEPS[flow].flatMap(({ method, step, topologies }) =>
+    topologies.map((topology) => ({ flow, topology, method, step })),
+  ),
+);
+const title = (c: Case) => `${c.flow} ${c.topology}: ${c.method}`;
+
+let temporal: TestTemporal;
+beforeAll(async () => {
+  temporal = await connectTestTemporal();
+});
+afterAll(async () => {
+  await temporal.close();
+  process.stdout.write(`\nfault matrix: ${results.cases} cases, ${results.leaked} leaked\n`);
+});
+const results = { cases: 0, leaked: 0 };
+
+/**
+ * Prepares `flow` on a fresh orchestrator (for failover and plug, a load balancer created without faults), applies
+ * `rules`, starts the workflow and returns its handle with the inventory to compare against afterwards.
+ */
+async function startFlow(orchestrator: Orchestrator, c: Case, rules: FaultRule[], timing: Timing) {
+  const { client } = orchestrator.temporal;
+  const request = createRequest({ topology: c.topology, timing });
+  const start = { taskQueue: orchestrator.taskQueue, workflowId: `${c.flow}-${request.loadBalancerId}` };
+  let lb: LoadBalancer | undefined;
+  if (c.flow !== 'create') {
+    lb = await client.workflow.execute(createLoadBalancer, {
+      ...start,
+      workflowId: `setup-${request.loadBalancerId}`,
+      args: [request],
+    });
+  }
+  const baseline = orchestrator.drivers.inventory();
+  const journalFrom = orchestrator.drivers.journal().length;
+  orchestrator.drivers.faults.setPlan({ rules });
+  let handle: WorkflowHandle;
+  if (c.flow === 'create') {
+    handle = await client.workflow.start(createLoadBalancer, { ...start, args: [request] });
+  } else if (c.flow === 'failover' && lb) {
+    handle = await client.workflow.start(failoverAmphora, {
+      ...start,
+      args: [
+        { loadBalancer: { ...lb, amphoraTemplate: request.amphora }, amphoraId: lb.amphorae[0]?.id ?? '', timing },
+      ],
+    });
+  } else if (lb) {
+    handle = await client.workflow.start(plugMemberNetwork, {
+      ...start,
+      args: [{ loadBalancer: lb, networkId: 'member-net-a', timing }],
+    });
+  } else {
+    throw new Error('unreachable: no load balancer to work on');
+  }
+  return { handle, baseline, journalFrom };
+}
+
+/** Nothing was created twice under one name, and nothing deleted twice. */
+function expectNothingTwice(entries: JournalEntry[]): void {
+  const count = (keys: string[]) =>
+    keys.reduce((counts, key) => counts.set(key, (counts.get(key) ?? 0) + 1), new Map<string, number>());
+  const created = count(entries.filter((e) => e.effect === 'created' && e.name).map((e) => `${e.kind}:${e.name}`));
+  const deleted = count(entries.filter((e) => e.effect === 'deleted').map((e) => `${e.kind}:${e.id}`));
+  expect([...created].filter(([, n]) => n > 1)).toEqual([]);
+  expect([...deleted].filter(([, n]) => n > 1)).toEqual([]);
+}
+
+function expectSameInventory(actual: InventoryItem[], baseline: InventoryItem[]): void {
+  const same = JSON.stringify(actual) === JSON.stringify(baseline);
+  if (!same) results.leaked += 1;
+  expect(actual).toEqual(baseline);
+}
+
+async function withOrchestrator<T>(body: (orchestrator: Orchestrator) => Promise<T>): Promise<T> {
+  const orchestrator = await startOrchestrator({ temporal, noop: { buildDelayMs: 50 } });
+  try {
+    return await body(orchestrator);
+  } finally {
+    await orchestrator.stop();
+  }
+}
+
+describe('fault matrix: a permanent fault at every step is undone completely', () => {
+  const matrix = cases.flatMap((c) => MODES.map((mode) => [`${title(c)} fails ${mode}`, c, mode] as const));
+
+  it.concurrent.each(matrix)('%s', async (_label, c, mode) => {
+    await withOrchestrator(async (orchestrator) => {
+      const timing = mode === 'hang' ? HANG_TIMING : FAST_TIMING;
+      const { handle, baseline, journalFrom } = await startFlow(orchestrator, c, [ruleFor(c.method, mode)], timing);
+      const failure = await failureOf(handle);
+      results.cases += 1;
+
+      expect(failure.type).toBe('StepFailedError');
+      expect(failure.message).toContain(`failed at step "${c.step}`);
+      expect(failure.message).toContain('nothing was left behind');
+      expectSameInventory(orchestrator.drivers.inventory(), baseline);
+      const status = await statusOf(handle);
+      expect(status.provisioningStatus).toBe('ERROR');
+      expect(status.leaked).toEqual([]);
+      expect(status.steps.some((step) => step.state === 'failed' && step.name.startsWith(c.step))).toBe(true);
+      expectNothingTwice(orchestrator.drivers.journal().slice(journalFrom));
+    });
+  });
+});
+
+describe('fault matrix: a cancel at every step is undone completely', () => {
+  const matrix = cases.filter((c) => c.flow === 'create').map((c) => [`${title(c)} cancelled`, c] as const);
+
+  it.concurrent.each(matrix)('%s', async (_label, c) => {
+    await withOrchestrator(async (orchestrator) => {
+      // The step hangs once (after its side effect), which holds the workflow there while it is cancelled.
+      const rule: FaultRule = { method: c.method, call: 1, mode: 'hang', hangMs: 30_000 };
+      const { handle, baseline, journalFrom } = await startFlow(orchestrator, c, [rule], HANG_TIMING);
+      const deadline = Date.now() + 20_000;
+      while (!orchestrator.drivers.faults.fired().some((fault) => fault.method === c.method)) {
+        if (Date.now() > deadline) throw new Error(`${c.method} was never called`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await handle.cancel();
+      const error = await handle.result().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      results.cases += 1;
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect((error as WorkflowFailedError).cause?.name).toBe('CancelledFailure');
+      expectSameInventory(orchestrator.drivers.inventory(), baseline);
+      const status = await statusOf(handle);
+      expect(status.provisioningStatus).toBe('ERROR');
+      expect(status.error).toContain('was cancelled');
+      expectNothingTwice(orchestrator.drivers.journal().slice(journalFrom));
+    });
+  });
+
+  it.concurrent('create SINGLE cancelled while waiting for the amphora to boot', async () => {
+    const orchestrator = await startOrchestrator({ temporal, noop: { buildDelayMs: 60_000 } });
+    try {
+      const c: Case = { flow: 'create', topology: 'SINGLE', method: 'build', step: 'build' };
+      const { handle, baseline } = await startFlow(orchestrator, c, [], FAST_TIMING);
+      const deadline = Date.now() + 20_000;
+      while ((await statusOf(handle)).currentStep !== 'wait for STANDALONE amphora') {
+        if (Date.now() > deadline) throw new Error('the workflow never reached the boot wait');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await handle.cancel();
+      await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+      results.cases += 1;
+      expectSameInventory(orchestrator.drivers.inventory(), baseline);
+    } finally {
+      await orchestrator.stop();
+    }
+  });
+});
+
+describe('fault matrix: transient faults at every step still reach ACTIVE, with no duplicate', () => {
+  const matrix = cases.flatMap((c) =>
+    (['before', 'after'] as const).map((mode) => [`${title(c)} transient ${mode}`, c, mode] as const),
+  );
+
+  it.concurrent.each(matrix)('%s', async (_label, c, mode) => {
+    await withOrchestrator(async (orchestrator) => {
+      const rule: FaultRule = { method: c.method, call: 1, mode, transient: true };
+      const { handle, journalFrom } = await startFlow(orchestrator, c, [rule], FAST_TIMING);
+      const lb = (await handle.result()) as LoadBalancer;
+      results.cases += 1;
+      expect(lb.provisioningStatus).toBe('ACTIVE');
+      expect(orchestrator.drivers.faults.fired()).toHaveLength(1);
+      expectNothingTwice(orchestrator.drivers.journal().slice(journalFrom));
+      const servers = orchestrator.drivers.inventory().filter((item) => item.kind === 'server');
+      expect(servers).toHaveLength(lb.amphorae.length);
+    });
+  });
+});
