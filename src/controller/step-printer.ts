@@ -1,0 +1,48 @@
+import type { OperationStatus, StepRecord } from '../workflows/progress';
+
+const SYMBOLS: Record<StepRecord['state'], string> = {
+  running: '…',
+  done: '✔',
+  failed: '✖',
+  undone: '↺',
+  leaked: '‼',
+};
+
+function seconds(step: StepRecord): string {
+  if (!step.endedAt) return '';
+  const ms = Date.parse(step.endedAt) - Date.parse(step.startedAt);
+  return ` (${(ms / 1000).toFixed(1)} s)`;
+}
+
+/**
+ * Turns successive status answers into one line per event: a step that has been running for a while, and each step
+ * or undo as it ends. Plain lines, so it reads the same in a terminal, a pipe and a CI log.
+ */
+export class StepPrinter {
+  private readonly printed = new Map<string, StepRecord['state']>();
+
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly indent = '  ',
+    /** Announce a running step once it has run this long. */
+    private readonly slowMs = 1_000,
+  ) {}
+
+  update(status: OperationStatus, now = Date.now()): void {
+    status.steps.forEach((step, index) => {
+      const key = `${index}`;
+      const seen = this.printed.get(key);
+      if (step.state === 'running') {
+        if (!seen && now - Date.parse(step.startedAt) >= this.slowMs) {
+          this.write(`${this.indent}${SYMBOLS.running} ${step.name}`);
+          this.printed.set(key, 'running');
+        }
+        return;
+      }
+      if (seen === step.state) return;
+      const error = step.error && step.state !== 'undone' ? `: ${step.error}` : '';
+      this.write(`${this.indent}${SYMBOLS[step.state]} ${step.name}${seconds(step)}${error}`);
+      this.printed.set(key, step.state);
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import type { AppConfig } from './config';
+import { createDrivers, type Drivers } from './drivers';
+import type { Logger } from './logger';
+
+export interface StartWorkerOptions {
+  /** Drivers to use instead of those the configuration selects (the demo and tests pass noop drivers they inspect). */
+  drivers?: Drivers;
+  /** Extra worker options, for tuning. */
+  worker?: Partial<WorkerOptions>;
+}
+
+/** A running worker and what it holds. */
+export interface RunningWorker {
+  worker: Worker;
+  drivers: Drivers;
+  /** Resolves when the worker has stopped (after `stop()` or a shutdown signal). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a worker that runs the load-balancer workflows and their activities on the configured task queue. It stops
+ * on SIGINT or SIGTERM, finishing the activities it holds first; Temporal resumes everything else elsewhere.
+ */
+export async function startWorker(
+  config: AppConfig,
+  logger: Logger,
+  options: StartWorkerOptions = {},
+): Promise<RunningWorker> {
+  const drivers = options.drivers ?? createDrivers(config.drivers);
+  const address = config.temporal.connectionOptions.address;
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  } catch (err) {
+    drivers.close();
+    throw new Error(
+      `Cannot reach the Temporal server at ${address} (TEMPORAL_ADDRESS): ${err instanceof Error ? err.message : String(err)}. Start one with ./temporal-dev.sh up, or point TEMPORAL_ADDRESS at yours.`,
+      { cause: err },
+    );
+  }
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    workflowsPath: require.resolve('./workflows'),
+    activities: createActivities(drivers),
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    ...options.worker,
+  });
+  logger.info(
+    {
+      address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      computeDriver: config.drivers.compute,
+      networkDriver: config.drivers.network,
+    },
+    'worker started',
+  );
+  const done = worker.run().finally(async () => {
+    drivers.close();
+    await connection.close();
+    logger.info({ taskQueue: config.taskQueue }, 'worker stopped');
+  });
+  return {
+    worker,
+    drivers,
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
