@@ -12,12 +12,7 @@ import { StepRunner } from './steps';
  * @returns the amphora, ALLOCATED, with its VIP addresses.
  */
 export async function createAmphoraWithVip(request: CreateAmphoraInput): Promise<Amphora> {
-  const progress = new Progress(
-    'create-amphora',
-    { loadBalancerId: request.loadBalancerId },
-    'PENDING_CREATE',
-    'OFFLINE',
-  );
+  const progress = Progress.forRequest('create-amphora', request, 'PENDING_CREATE');
   const input = progress.parse(CreateAmphoraInputSchema, request, 'createAmphoraWithVip');
   const steps = new StepRunner(input.timing, progress);
   const saga = new Saga();

@@ -24,12 +24,7 @@ import { StepRunner } from './steps';
  * @returns the load balancer record, ACTIVE and ONLINE.
  */
 export async function createLoadBalancer(request: CreateLoadBalancerInput): Promise<LoadBalancer> {
-  const progress = new Progress(
-    'create',
-    { loadBalancerId: request.loadBalancerId, projectId: request.projectId, name: request.name },
-    'PENDING_CREATE',
-    'OFFLINE',
-  );
+  const progress = Progress.forRequest('create', request, 'PENDING_CREATE');
   const input = progress.parse(CreateLoadBalancerInputSchema, request, 'createLoadBalancer');
   const { loadBalancerId } = input;
   const steps = new StepRunner(input.timing, progress);

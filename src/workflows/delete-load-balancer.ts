@@ -11,13 +11,7 @@ import { StepRunner } from './steps';
  * @returns the record, DELETED.
  */
 export async function deleteLoadBalancer(request: DeleteLoadBalancerInput): Promise<LoadBalancer> {
-  const record = request.loadBalancer;
-  const progress = new Progress(
-    'delete',
-    { loadBalancerId: record.id, projectId: record.projectId, name: record.name },
-    'PENDING_DELETE',
-    record.operatingStatus,
-  );
+  const progress = Progress.forRequest('delete', request, 'PENDING_DELETE');
   const input = progress.parse(DeleteLoadBalancerInputSchema, request, 'deleteLoadBalancer');
   const lb = input.loadBalancer;
   const loadBalancerId = lb.id;

@@ -15,13 +15,7 @@ import { StepRunner } from './steps';
  * @returns the load balancer record with the replacement in place of the old amphora, ACTIVE.
  */
 export async function failoverAmphora(request: FailoverAmphoraInput): Promise<LoadBalancer> {
-  const record = request.loadBalancer;
-  const progress = new Progress(
-    'failover',
-    { loadBalancerId: record.id, projectId: record.projectId, name: record.name },
-    'PENDING_UPDATE',
-    record.operatingStatus,
-  );
+  const progress = Progress.forRequest('failover', request, 'PENDING_UPDATE');
   const input = progress.parse(FailoverAmphoraInputSchema, request, 'failoverAmphora');
   const lb = input.loadBalancer;
   const loadBalancerId = lb.id;

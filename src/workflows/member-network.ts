@@ -7,13 +7,7 @@ import { Saga } from './saga';
 import { StepRunner } from './steps';
 
 function begin(operation: 'plug-network' | 'unplug-network', request: MemberNetworkInput) {
-  const record = request.loadBalancer;
-  const progress = new Progress(
-    operation,
-    { loadBalancerId: record.id, projectId: record.projectId, name: record.name },
-    'PENDING_UPDATE',
-    record.operatingStatus,
-  );
+  const progress = Progress.forRequest(operation, request, 'PENDING_UPDATE');
   const input = progress.parse(
     MemberNetworkInputSchema,
     request,
@@ -24,7 +18,7 @@ function begin(operation: 'plug-network' | 'unplug-network', request: MemberNetw
       throw ApplicationFailure.create({
         type: FailureTypes.notApplicable,
         nonRetryable: true,
-        message: `Amphora ${amphora.id} of load balancer ${record.id} has no compute instance; nothing was changed`,
+        message: `Amphora ${amphora.id} of load balancer ${input.loadBalancer.id} has no compute instance; nothing was changed`,
       });
     }
     progress.putAmphora(amphora);

@@ -112,10 +112,42 @@ export class Progress {
     else this.status.amphorae.push(amphora);
   }
 
+  /**
+   * Starts tracking an operation from its raw, not yet validated request: the identity is read defensively, so a
+   * malformed request (even none at all) still fails validation cleanly instead of crashing the workflow task, which
+   * Temporal would retry forever.
+   */
+  static forRequest(
+    operation: OperationName,
+    request: unknown,
+    provisioningStatus: ProvisioningStatus,
+    operatingStatus: OperatingStatus = 'OFFLINE',
+  ): Progress {
+    const body = asRecord(request);
+    const record = asRecord(body.loadBalancer);
+    const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+    const knownOperating = ['ONLINE', 'OFFLINE', 'DEGRADED', 'ERROR', 'DRAINING', 'NO_MONITOR'] as const;
+    const operating = knownOperating.find((status) => status === record.operatingStatus) ?? operatingStatus;
+    return new Progress(
+      operation,
+      {
+        loadBalancerId: text(record.id) ?? text(body.loadBalancerId) ?? workflowInfo().workflowId,
+        projectId: text(record.projectId) ?? text(body.projectId),
+        name: text(record.name) ?? text(body.name),
+      },
+      provisioningStatus,
+      operating,
+    );
+  }
+
   /** When the workflow started, for records' createdAt. */
   static startedAt(): string {
     return workflowInfo().startTime.toISOString();
   }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
 /** Workflow time (deterministic on replay). */
