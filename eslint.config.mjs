@@ -29,7 +29,7 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no I/O, no node builtins, no drivers. Activities are
     // reached only through proxyActivities with `import type`.
-    files: ['src/workflows/**/*.ts'],
+    files: ['src/workflows/**/*.ts', 'src/bench/workflows.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -42,6 +42,12 @@ export default tseslint.config(
             },
             { group: ['axios', 'better-sqlite3', 'pino', 'hono', '@hono/*'], message: 'Workflow code does no I/O.' },
             { group: ['**/drivers/**', '**/drivers'], message: 'Workflows reach drivers only through activities.' },
+            {
+              regex: '^zod$|(^|/)models(/(?!names$)[^/]+)?$',
+              allowTypeImports: true,
+              message:
+                'Schemas stay out of the sandbox (it rebuilds them for every workflow): validate through the validateWorkflowInput local activity and import only types and models/names.',
+            },
             {
               group: ['**/activities/**', '**/activities'],
               allowTypeImports: true,

@@ -2,6 +2,7 @@ import type { Drivers } from '../drivers';
 import { createComputeActivities } from './compute';
 import { withFailureMapping } from './failures';
 import { createNetworkActivities } from './network';
+import { createValidationActivities } from './validation';
 
 /**
  * Creates the activities a worker registers, over the given drivers (dependency injection: the worker passes the
@@ -11,6 +12,7 @@ export function createActivities(drivers: Pick<Drivers, 'compute' | 'network'>) 
   return withFailureMapping({
     ...createComputeActivities(drivers.compute),
     ...createNetworkActivities(drivers.network),
+    ...createValidationActivities(),
   });
 }
 
@@ -20,3 +22,4 @@ export type Activities = ReturnType<typeof createActivities>;
 export { toActivityFailure } from './failures';
 export type { BuildAmphoraInput, WaitForAmphoraInput } from './compute';
 export type { VipRequest } from './network';
+export type { ValidInput, WorkflowName } from './validation';

@@ -1,4 +1,5 @@
-import { amphoraName, vrrpPortName, type Amphora, type AmphoraRole, type AmphoraTemplate, type Vip } from '../models';
+import type { Amphora, AmphoraRole, AmphoraTemplate, Vip } from '../models';
+import { amphoraName, vrrpPortName } from '../models/names';
 import type { Progress } from './progress';
 import type { Saga } from './saga';
 import type { StepRunner } from './steps';

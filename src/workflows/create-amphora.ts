@@ -1,4 +1,4 @@
-import { CreateAmphoraInputSchema, type Amphora, type CreateAmphoraInput } from '../models';
+import type { Amphora, CreateAmphoraInput } from '../models';
 import { createAmphoraWithVipSteps } from './amphora-unit';
 import { Progress } from './progress';
 import { rollBack } from './rollback';
@@ -13,7 +13,7 @@ import { StepRunner } from './steps';
  */
 export async function createAmphoraWithVip(request: CreateAmphoraInput): Promise<Amphora> {
   const progress = Progress.forRequest('create-amphora', request, 'PENDING_CREATE');
-  const input = progress.parse(CreateAmphoraInputSchema, request, 'createAmphoraWithVip');
+  const input = await progress.validate('createAmphoraWithVip', request);
   const steps = new StepRunner(input.timing, progress);
   const saga = new Saga();
   try {

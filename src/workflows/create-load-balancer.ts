@@ -1,13 +1,6 @@
 import { uuid4 } from '@temporalio/workflow';
-import {
-  CreateLoadBalancerInputSchema,
-  serverGroupName,
-  vipPortName,
-  type Amphora,
-  type AmphoraRole,
-  type CreateLoadBalancerInput,
-  type LoadBalancer,
-} from '../models';
+import type { Amphora, AmphoraRole, CreateLoadBalancerInput, LoadBalancer } from '../models';
+import { serverGroupName, vipPortName } from '../models/names';
 import { createAmphoraWithVipSteps } from './amphora-unit';
 import { Progress } from './progress';
 import { allOrNothing, rollBack } from './rollback';
@@ -25,7 +18,7 @@ import { StepRunner } from './steps';
  */
 export async function createLoadBalancer(request: CreateLoadBalancerInput): Promise<LoadBalancer> {
   const progress = Progress.forRequest('create', request, 'PENDING_CREATE');
-  const input = progress.parse(CreateLoadBalancerInputSchema, request, 'createLoadBalancer');
+  const input = await progress.validate('createLoadBalancer', request);
   const { loadBalancerId } = input;
   const steps = new StepRunner(input.timing, progress);
   const saga = new Saga();

@@ -1,4 +1,5 @@
-import { amphoraName, DeleteLoadBalancerInputSchema, type DeleteLoadBalancerInput, type LoadBalancer } from '../models';
+import type { DeleteLoadBalancerInput, LoadBalancer } from '../models';
+import { amphoraName } from '../models/names';
 import { Progress } from './progress';
 import { allToTheEnd, forwardOnlyFailure } from './rollback';
 import { StepRunner } from './steps';
@@ -12,7 +13,7 @@ import { StepRunner } from './steps';
  */
 export async function deleteLoadBalancer(request: DeleteLoadBalancerInput): Promise<LoadBalancer> {
   const progress = Progress.forRequest('delete', request, 'PENDING_DELETE');
-  const input = progress.parse(DeleteLoadBalancerInputSchema, request, 'deleteLoadBalancer');
+  const input = await progress.validate('deleteLoadBalancer', request);
   const lb = input.loadBalancer;
   const loadBalancerId = lb.id;
   const steps = new StepRunner(input.timing, progress);

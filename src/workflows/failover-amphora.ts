@@ -1,5 +1,6 @@
 import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
-import { amphoraName, FailoverAmphoraInputSchema, type FailoverAmphoraInput, type LoadBalancer } from '../models';
+import type { FailoverAmphoraInput, LoadBalancer } from '../models';
+import { amphoraName } from '../models/names';
 import { createAmphoraWithVipSteps } from './amphora-unit';
 import { FailureTypes } from './failures';
 import { Progress } from './progress';
@@ -16,7 +17,7 @@ import { StepRunner } from './steps';
  */
 export async function failoverAmphora(request: FailoverAmphoraInput): Promise<LoadBalancer> {
   const progress = Progress.forRequest('failover', request, 'PENDING_UPDATE');
-  const input = progress.parse(FailoverAmphoraInputSchema, request, 'failoverAmphora');
+  const input = await progress.validate('failoverAmphora', request);
   const lb = input.loadBalancer;
   const loadBalancerId = lb.id;
   const old = lb.amphorae.find((amphora) => amphora.id === input.amphoraId);

@@ -1,6 +1,4 @@
 import { ActivityFailure, ApplicationFailure, CancelledFailure, TemporalFailure } from '@temporalio/common';
-import type { z } from 'zod';
-import { describeZodError } from '../models/validation';
 
 /** Failure types the workflows raise, as they appear in the Temporal UI and to clients. */
 export const FailureTypes = {
@@ -31,19 +29,6 @@ export interface OperationFailureDetails {
   causeType?: string;
   undone: string[];
   leaked: LeakedResource[];
-}
-
-/** Validates a workflow input, or fails the workflow at once (non-retryable) naming the bad field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const { field, constraint } = describeZodError(parsed.error);
-  throw ApplicationFailure.create({
-    type: FailureTypes.validation,
-    message: `Invalid ${what} request: ${field}: ${constraint}. Nothing was created; fix the field and start again.`,
-    nonRetryable: true,
-    details: [{ field, constraint }],
-  });
 }
 
 /** The innermost useful message and type of a failure chain (activity failure -> application failure). */

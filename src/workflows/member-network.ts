@@ -1,17 +1,17 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { amphoraName, MemberNetworkInputSchema, type LoadBalancer, type MemberNetworkInput } from '../models';
+import type { LoadBalancer, MemberNetworkInput } from '../models';
+import { amphoraName } from '../models/names';
 import { FailureTypes } from './failures';
 import { Progress } from './progress';
 import { allOrNothing, allToTheEnd, forwardOnlyFailure, rollBack } from './rollback';
 import { Saga } from './saga';
 import { StepRunner } from './steps';
 
-function begin(operation: 'plug-network' | 'unplug-network', request: MemberNetworkInput) {
+async function begin(operation: 'plug-network' | 'unplug-network', request: MemberNetworkInput) {
   const progress = Progress.forRequest(operation, request, 'PENDING_UPDATE');
-  const input = progress.parse(
-    MemberNetworkInputSchema,
-    request,
+  const input = await progress.validate(
     operation === 'plug-network' ? 'plugMemberNetwork' : 'unplugMemberNetwork',
+    request,
   );
   const amphorae = input.loadBalancer.amphorae.map((amphora) => {
     if (!amphora.computeId) {
@@ -49,7 +49,7 @@ function recordOf(input: MemberNetworkInput): LoadBalancer {
  * succeeded are undone. An amphora already on the network is left as it is (and is not unplugged on undo).
  */
 export async function plugMemberNetwork(request: MemberNetworkInput): Promise<LoadBalancer> {
-  const { progress, input, amphorae, steps } = begin('plug-network', request);
+  const { progress, input, amphorae, steps } = await begin('plug-network', request);
   const saga = new Saga();
   try {
     await allOrNothing(
@@ -97,7 +97,7 @@ export async function plugMemberNetwork(request: MemberNetworkInput): Promise<Lo
  * the load balancer in ERROR, and running it again finishes the job.
  */
 export async function unplugMemberNetwork(request: MemberNetworkInput): Promise<LoadBalancer> {
-  const { progress, input, amphorae, steps } = begin('unplug-network', request);
+  const { progress, input, amphorae, steps } = await begin('unplug-network', request);
   try {
     await allToTheEnd(
       amphorae.map(

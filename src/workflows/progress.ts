@@ -1,7 +1,8 @@
 import { defineQuery, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Amphora, OperatingStatus, ProvisioningStatus, Vip } from '../models';
-import type { z } from 'zod';
-import { parseInput, type LeakedResource } from './failures';
+import { ActivityFailure, ApplicationFailure, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities, ValidInput, WorkflowName } from '../activities';
+import type { LeakedResource } from './failures';
 import {
   AmphoraOperationAttribute,
   LoadBalancerIdAttribute,
@@ -35,6 +36,11 @@ export interface OperationStatus {
   leaked: LeakedResource[];
   error?: string;
 }
+
+const validator = proxyLocalActivities<Pick<Activities, 'validateWorkflowInput'>>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ValidationError'] },
+});
 
 /** The query every workflow answers with its {@link OperationStatus}. */
 export const statusQuery = defineQuery<OperationStatus>('status');
@@ -71,14 +77,18 @@ export class Progress {
     ]);
   }
 
-  /** Validates the workflow's input; an invalid one ends the operation in ERROR with a non-retryable failure. */
-  parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  /**
+   * Validates the workflow's input (a local activity: no server round trip) and returns it with defaults filled in.
+   * An invalid one ends the operation in ERROR with a non-retryable ValidationError naming the field.
+   */
+  async validate<W extends WorkflowName>(workflow: W, request: unknown): Promise<ValidInput<W>> {
     try {
-      return parseInput(schema, input, what);
+      return await validator.validateWorkflowInput({ workflow, request });
     } catch (err) {
+      const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : err;
       this.setStatus('ERROR');
-      this.status.error = err instanceof Error ? err.message : String(err);
-      throw err;
+      this.status.error = cause instanceof Error ? cause.message : String(cause);
+      throw cause;
     }
   }
 

@@ -74,9 +74,7 @@ export class NoopNetworkDriver extends AbstractNetworkDriver {
         const port = request.vip?.octaviaOwned === false ? undefined : this.ownedVipPort(tx, request);
         const vipAddress = request.vip?.ipAddress ?? port?.fixedIps[0]?.ipAddress;
         if (vipAddress) {
-          const holders = tx
-            .list('ports')
-            .filter((candidate) => candidate.allowedAddressPairs.some((pair) => pair.ipAddress === vipAddress));
+          const holders = this.cloud.portsAnsweringFor(tx, vipAddress);
           if (holders.length > 0) {
             throw new VipInUseError(
               request.vip?.portId ?? port?.id ?? vipAddress,

@@ -72,11 +72,13 @@ export class NoopCloud {
 
   create<K extends ResourceKind>(tx: StoreTransaction, kind: K, id: string, name: string, record: RecordOf<K>): void {
     tx.put(COLLECTION_OF[kind], id, record as never);
+    if (kind === 'port') this.indexPort(tx, id, undefined, record as PortRecord);
     if (name) tx.put('names', `${kind}:${name}`, { id });
     this.journal(tx, kind, id, name, 'created');
   }
 
   update<K extends ResourceKind>(tx: StoreTransaction, kind: K, id: string, record: RecordOf<K>): void {
+    if (kind === 'port') this.indexPort(tx, id, tx.get('ports', id), record as PortRecord);
     tx.put(COLLECTION_OF[kind], id, record as never);
   }
 
@@ -88,6 +90,7 @@ export class NoopCloud {
     const name = record.name ?? '';
     if (name && tx.get('names', `${kind}:${name}`)?.id === id) tx.delete('names', `${kind}:${name}`);
     for (const fixedIp of record.fixedIps ?? []) tx.delete('addresses', `${fixedIp.subnetId}|${fixedIp.ipAddress}`);
+    if (kind === 'port') this.indexPort(tx, id, record as PortRecord, undefined);
     this.journal(tx, kind, id, name, 'deleted');
     return true;
   }
@@ -167,8 +170,42 @@ export class NoopCloud {
     return port;
   }
 
+  /** The ports attached to an instance. */
   portsOf(tx: StoreTransaction, computeId: string): PortRecord[] {
-    return tx.list('ports').filter((port) => port.deviceId === computeId);
+    return this.indexed(tx, `device:${computeId}`);
+  }
+
+  /** The ports allowed to answer for `address` (the amphorae a VIP is plugged into). */
+  portsAnsweringFor(tx: StoreTransaction, address: string): PortRecord[] {
+    return this.indexed(tx, `pair:${address}`);
+  }
+
+  private indexed(tx: StoreTransaction, key: string): PortRecord[] {
+    return (tx.get('portIndex', key)?.ids ?? []).flatMap((id) => {
+      const port = tx.get('ports', id);
+      return port ? [port] : [];
+    });
+  }
+
+  /** Moves a port's index entries from what it was (`before`) to what it is (`after`). */
+  private indexPort(tx: StoreTransaction, id: string, before: PortRecord | undefined, after: PortRecord | undefined) {
+    const keysOf = (port: PortRecord | undefined) =>
+      port
+        ? [
+            ...(port.deviceId ? [`device:${port.deviceId}`] : []),
+            ...port.allowedAddressPairs.map((pair) => `pair:${pair.ipAddress}`),
+          ]
+        : [];
+    const old = keysOf(before);
+    const now = keysOf(after);
+    for (const key of old.filter((key) => !now.includes(key))) {
+      const ids = (tx.get('portIndex', key)?.ids ?? []).filter((known) => known !== id);
+      if (ids.length) tx.put('portIndex', key, { ids });
+      else tx.delete('portIndex', key);
+    }
+    for (const key of now.filter((key) => !old.includes(key))) {
+      tx.put('portIndex', key, { ids: [...(tx.get('portIndex', key)?.ids ?? []), id] });
+    }
   }
 
   /** Every live resource: servers, server groups, ports and security groups. */

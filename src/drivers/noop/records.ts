@@ -55,5 +55,7 @@ export interface NoopCollections {
   names: { id: string };
   /** Address index: `<subnetId>|<address>` -> the port holding it. */
   addresses: { portId: string };
+  /** Port index: `device:<computeId>` and `pair:<allowed address>` -> the ports, so lookups do not scan. */
+  portIndex: { ids: string[] };
 }
 export type CollectionName = keyof NoopCollections;

@@ -1,0 +1,99 @@
+import type { Client } from '@temporalio/client';
+import type { NoopDrivers } from '../drivers';
+import { amphoraName, type AmphoraTemplate, type LoadBalancer, type Timing } from '../models';
+import { failoverAmphora } from '../workflows';
+import { ResourceSampler } from './resources';
+import { round, since } from './stats';
+
+const TEMPLATE: AmphoraTemplate = {
+  imageId: 'amphora-image',
+  flavor: 'amphora-flavor',
+  managementNetworkId: 'lb-mgmt-net',
+};
+
+/** Builds `count` SINGLE load balancers straight on the drivers: the storm's starting point, not what it measures. */
+async function seedLoadBalancers(drivers: NoopDrivers, count: number, bootMs: number): Promise<LoadBalancer[]> {
+  const seeds = await Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const id = `storm-lb-${index}-${process.pid}`;
+      const amphoraId = `storm-amphora-${index}-${process.pid}`;
+      const vip = await drivers.network.allocateVip({ loadBalancerId: id, subnetId: 'vip-subnet' });
+      const computeId = await drivers.compute.build({ name: amphoraName(amphoraId), networkIds: ['lb-mgmt-net'] });
+      return { id, amphoraId, vip, computeId };
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, bootMs + 50));
+  return Promise.all(
+    seeds.map(async ({ id, amphoraId, vip, computeId }) => {
+      const [amphora] = await drivers.network.plugVip({
+        loadBalancerId: id,
+        vip,
+        amphorae: [{ id: amphoraId, computeId, status: 'ALLOCATED', role: 'STANDALONE' }],
+      });
+      const record: LoadBalancer = {
+        id,
+        projectId: 'bench',
+        name: 'storm',
+        description: '',
+        provisioningStatus: 'ACTIVE',
+        operatingStatus: 'ONLINE',
+        topology: 'SINGLE',
+        vip,
+        amphorae: amphora ? [amphora] : [],
+        tags: [],
+        createdAt: new Date().toISOString(),
+      };
+      return record;
+    }),
+  );
+}
+
+export interface StormResult {
+  amphorae: number;
+  latency_ms: number;
+  total_ms: number;
+  failed: number;
+  storm_total_over_latency: number;
+  storm_peak_rss_mb: number;
+}
+
+/**
+ * A failover storm: `count` failoverAmphora workflows started at once while every replacement takes `bootMs` to boot.
+ * Perfect parallelism finishes them all in about one boot time.
+ */
+export async function failoverStorm(
+  client: Client,
+  taskQueue: string,
+  drivers: NoopDrivers,
+  options: { count: number; bootMs: number; timing: Timing },
+): Promise<StormResult> {
+  const lbs = await seedLoadBalancers(drivers, options.count, options.bootMs);
+  const sampler = new ResourceSampler(50);
+  const started = performance.now();
+  const handles = await Promise.all(
+    lbs.map((lb) =>
+      client.workflow.start(failoverAmphora, {
+        taskQueue,
+        workflowId: `bench-storm-${lb.id}`,
+        args: [
+          {
+            loadBalancer: { ...lb, amphoraTemplate: TEMPLATE },
+            amphoraId: lb.amphorae[0]?.id ?? '',
+            timing: options.timing,
+          },
+        ],
+      }),
+    ),
+  );
+  const outcomes = await Promise.allSettled(handles.map((handle) => handle.result()));
+  const totalMs = since(started);
+  const { peakRssMb } = sampler.stop();
+  return {
+    amphorae: options.count,
+    latency_ms: options.bootMs,
+    total_ms: Math.round(totalMs),
+    failed: outcomes.filter((outcome) => outcome.status === 'rejected').length,
+    storm_total_over_latency: round(totalMs / options.bootMs, 3),
+    storm_peak_rss_mb: peakRssMb,
+  };
+}
