@@ -1,5 +1,5 @@
 import type { Vip } from '../models';
-import { createLoadBalancer } from '../workflows';
+import { startCreateLoadBalancer } from '../controller/operations';
 import { benchRequest, runPool, type BenchContext } from './context';
 import { ResourceSampler } from './resources';
 import { percentiles, round, since, type Percentiles } from './stats';
@@ -14,11 +14,13 @@ export async function timedCreate(
   topology: 'SINGLE' | 'ACTIVE_STANDBY' = 'SINGLE',
 ): Promise<number> {
   const started = performance.now();
-  await ctx.client.workflow.execute(createLoadBalancer, {
-    taskQueue: ctx.taskQueue,
-    workflowId: workflowId('create'),
-    args: [benchRequest(ctx.timing, topology)],
-  });
+  const handle = await startCreateLoadBalancer(
+    ctx.client,
+    ctx.taskQueue,
+    benchRequest(ctx.timing, topology),
+    workflowId('create'),
+  );
+  await handle.result();
   return since(started);
 }
 
@@ -43,8 +45,8 @@ export async function timedRollback(ctx: BenchContext): Promise<number> {
   const request = benchRequest(ctx.timing);
   ctx.drivers.faults.setPlan({ rules: [{ method: 'updateVip', call: 1, subjectIncludes: request.loadBalancerId }] });
   const started = performance.now();
-  const failed = await ctx.client.workflow
-    .execute(createLoadBalancer, { taskQueue: ctx.taskQueue, workflowId: workflowId('rollback'), args: [request] })
+  const failed = await startCreateLoadBalancer(ctx.client, ctx.taskQueue, request, workflowId('rollback'))
+    .then((handle) => handle.result())
     .then(
       () => false,
       () => true,

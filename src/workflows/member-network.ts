@@ -54,7 +54,7 @@ export async function plugMemberNetwork(request: MemberNetworkInput): Promise<Lo
   try {
     await allOrNothing(
       amphorae.map(({ id, computeId, role }) => async () => {
-        const current = await steps.run(
+        const current = await steps.read(
           `check networks of ${role} amphora`,
           `List networks of ${role} amphora ${amphoraName(id)}`,
           'getPluggedNetworks',

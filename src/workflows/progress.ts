@@ -68,13 +68,17 @@ export class Progress {
       leaked: [],
     };
     setHandler(statusQuery, () => this.status);
-    upsertSearchAttributes([
+    const wanted = [
       { key: LoadBalancerIdAttribute, value: identity.loadBalancerId },
       { key: AmphoraOperationAttribute, value: operation },
       { key: ProvisioningStatusAttribute, value: provisioningStatus },
       ...(identity.projectId ? [{ key: ProjectIdAttribute, value: identity.projectId }] : []),
       ...(identity.name ? [{ key: LoadBalancerNameAttribute, value: identity.name }] : []),
-    ]);
+    ];
+    // A starter that set these already (the controller does) saves the server an upsert and a visibility write.
+    const current = workflowInfo().typedSearchAttributes;
+    const missing = wanted.filter((pair) => current.get(pair.key) !== pair.value);
+    if (missing.length > 0) upsertSearchAttributes(missing);
   }
 
   /**

@@ -66,6 +66,8 @@ export async function rollBack(progress: Progress, saga: Saga, steps: StepRunner
  * no branch is still creating resources while the caller undoes them.
  */
 export async function allOrNothing<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
+  // One task needs no scope of its own (and fewer promises mean less work for the SDK's stack tracking).
+  if (tasks.length === 1 && tasks[0]) return [await tasks[0]()];
   const scope = new CancellationScope();
   const running = tasks.map((task) => scope.run(task));
   try {

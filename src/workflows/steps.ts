@@ -1,4 +1,9 @@
-import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Timing } from '../models';
 import { describeFailure } from './failures';
@@ -18,6 +23,7 @@ export class StepRunner {
   private readonly steps: ReturnType<typeof proxyActivities<Activities>>;
   private readonly undos: ReturnType<typeof proxyActivities<Activities>>;
   private readonly waits: ReturnType<typeof proxyActivities<Activities>>;
+  private readonly reads: ReturnType<typeof proxyLocalActivities<Activities>>;
 
   constructor(
     private readonly timing: Timing,
@@ -44,6 +50,18 @@ export class StepRunner {
       heartbeatTimeout: timing.buildPollIntervalMs * 2 + timing.activityTimeoutMs,
       retry: retry(timing.maxAttempts),
     });
+    this.reads = proxyLocalActivities<Activities>({
+      startToCloseTimeout: timing.activityTimeoutMs,
+      retry: retry(timing.maxAttempts),
+    });
+  }
+
+  /**
+   * Runs a nullipotent read as a local activity: it runs in this worker while the workflow task is open, so it costs
+   * no round trip through the server. Only for reads that change nothing, since nothing registers an undo for it.
+   */
+  read<K extends ActivityName>(step: string, summary: string, activity: K, input: Input<K>): Promise<Output<K>> {
+    return this.execute(this.reads, 'step', step, summary, activity, input);
   }
 
   /** Runs a driver step. */
@@ -62,7 +80,7 @@ export class StepRunner {
   }
 
   private async execute<K extends ActivityName>(
-    proxy: ReturnType<typeof proxyActivities<Activities>>,
+    proxy: ReturnType<typeof proxyActivities<Activities>> | ReturnType<typeof proxyLocalActivities<Activities>>,
     kind: 'step' | 'undo',
     step: string,
     summary: string,

@@ -1,4 +1,7 @@
+import { startCreateLoadBalancer } from '../../src/controller/operations';
 import { createLoadBalancer, deleteLoadBalancer } from '../../src/workflows';
+import { AmphoraOperationAttribute, ProvisioningStatusAttribute } from '../../src/workflows/search-attributes';
+import { eventually } from '../drivers/expect-error';
 import { createRequest, FAST_TIMING, startOrchestrator, statusOf, type Orchestrator } from './orchestrator';
 
 describe('load balancer lifecycle on the real dev server', () => {
@@ -53,4 +56,25 @@ describe('load balancer lifecycle on the real dev server', () => {
       expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);
     },
   );
+
+  it('keeps the search attributes current, so operations can be listed by load balancer and status', async () => {
+    const { client } = orchestrator.temporal;
+    const request = createRequest();
+    const handle = await startCreateLoadBalancer(client, orchestrator.taskQueue, request);
+    await handle.result();
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(ProvisioningStatusAttribute)).toBe('ACTIVE');
+    expect(described.typedSearchAttributes.get(AmphoraOperationAttribute)).toBe('create');
+
+    const listed = await eventually(async () => {
+      const found = [];
+      for await (const execution of client.workflow.list({
+        query: `LoadBalancerId = "${request.loadBalancerId}" AND ProvisioningStatus = "ACTIVE"`,
+      })) {
+        found.push(execution.workflowId);
+      }
+      return found.length > 0 ? found : undefined;
+    }, 10_000);
+    expect(listed).toEqual([handle.workflowId]);
+  });
 });
