@@ -1,3 +1,4 @@
 export * from './driver';
 export * from './errors';
 export { NoopComputeDriver, type NoopComputeOptions } from './noop';
+export { NovaComputeDriver, type NovaComputeOptions } from './nova';

@@ -24,7 +24,10 @@ export interface ErrorContext {
   action: string;
   /** A 404. Default: the family error, not retryable. */
   notFound?: ErrorFactory;
-  /** A 409. Default: the family error; retryable for Nova (its conflicts are instance states that pass). */
+  /**
+   * A 409. Default: the family error; retryable for Nova's instance-state conflicts (building, locked), which pass,
+   * and not for resources in use.
+   */
   conflict?: ErrorFactory;
   /** Everything else. Default: ComputeError / NetworkError. */
   other?: ErrorFactory;
@@ -62,7 +65,7 @@ function outcomeOf(raw: unknown, family: 'compute' | 'network'): Outcome {
     const retryable =
       (err.status >= 500 && err.status !== 501) ||
       err.status === 429 ||
-      (err.status === 409 && err.site.service === 'compute');
+      (err.status === 409 && err.site.service === 'compute' && !isInUseConflict(err));
     return { reason: reason + hint, retryable, status: err.status, cause: err };
   }
   if (err instanceof OpenStackTransportError) {
@@ -121,4 +124,34 @@ export function statusOf(err: unknown): number | undefined {
 /** Neutron's error type (`IpAddressGenerationFailure`) or Nova's fault key (`itemNotFound`). */
 export function apiTypeOf(err: unknown): string | undefined {
   return err instanceof OpenStackHttpError ? err.apiType : undefined;
+}
+
+/** Runs `body`, translating what it throws with `translate` in `context`. */
+export async function mapErrors<T>(
+  translate: (err: unknown, context: ErrorContext) => DriverError,
+  context: ErrorContext,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw translate(err, context);
+  }
+}
+
+/** Awaits an undo call, treating a 404 (already gone) as success. */
+export async function goneIsDone(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
+  }
+}
+
+/**
+ * Nova's 409 on an attach means either that the port is in use (which retrying cannot fix) or that the instance is
+ * in a state that forbids it for now (building, locked), which passes.
+ */
+export function isInUseConflict(err: unknown): boolean {
+  return err instanceof OpenStackHttpError && err.status === 409 && /in use|already/i.test(err.apiMessage);
 }
