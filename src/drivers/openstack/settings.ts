@@ -35,44 +35,34 @@ const whole = (min: number, what: string) =>
     .int(`expected ${what}`)
     .min(min, `expected ${what}`);
 
-const SettingsEnvSchema = z
-  .object({
-    OS_AUTH_URL: httpUrl('https://keystone.example.com:5000/v3').refine((url) => !/\/v2\.0\/?$/.test(url), {
-      error: 'Keystone v2.0 is not supported; expected the v3 URL (ending in /v3 or with no version)',
-    }),
-    OS_USERNAME: text('the name of the service user'),
-    OS_PASSWORD: text("the service user's password"),
-    OS_PROJECT_NAME: text('a project name').optional(),
-    OS_PROJECT_ID: text('a project id').optional(),
-    OS_USER_DOMAIN_NAME: text('a domain name').default('Default'),
-    OS_PROJECT_DOMAIN_NAME: text('a domain name').default('Default'),
-    OS_REGION_NAME: text('a region name').optional(),
-    // openrc files of older clouds say publicURL; both spellings mean the same interface.
-    OS_INTERFACE: z
-      .preprocess(
-        (value) => (typeof value === 'string' ? value.replace(/URL$/, '') : value),
-        z.enum(['public', 'internal', 'admin'], { error: 'expected one of: public, internal, admin' }),
-      )
-      .default('public'),
-    AMPHORA_NOVA_ENDPOINT: httpUrl('https://nova.example.com:8774/v2.1').optional(),
-    AMPHORA_NEUTRON_ENDPOINT: httpUrl('https://neutron.example.com:9696').optional(),
-    AMPHORA_MGMT_NETWORK_ID: text('the id of the amphora management network').optional(),
-    AMPHORA_AMP_IMAGE_ID: text('an image id').optional(),
-    AMPHORA_AMP_FLAVOR_ID: text('a flavor id').optional(),
-    AMPHORA_OS_TIMEOUT_MS: whole(1, 'milliseconds above 0').default(30_000),
-    AMPHORA_OS_RETRIES: whole(0, 'a whole number of retries >= 0').default(3),
-    AMPHORA_BREAKER_THRESHOLD: whole(1, 'a number of consecutive failures above 0').default(5),
-    AMPHORA_BREAKER_HALF_OPEN_MS: whole(1, 'milliseconds above 0').default(30_000),
-  })
-  .superRefine((vars, ctx) => {
-    if (!vars.OS_PROJECT_NAME && !vars.OS_PROJECT_ID) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['OS_PROJECT_NAME'],
-        message: 'expected the project to scope the token to (set OS_PROJECT_NAME or OS_PROJECT_ID)',
-      });
-    }
-  });
+const SettingsEnvSchema = z.object({
+  OS_AUTH_URL: httpUrl('https://keystone.example.com:5000/v3').refine((url) => !/\/v2\.0\/?$/.test(url), {
+    error: 'Keystone v2.0 is not supported; expected the v3 URL (ending in /v3 or with no version)',
+  }),
+  OS_USERNAME: text('the name of the service user'),
+  OS_PASSWORD: text("the service user's password"),
+  OS_PROJECT_NAME: text('a project name').optional(),
+  OS_PROJECT_ID: text('a project id').optional(),
+  OS_USER_DOMAIN_NAME: text('a domain name').default('Default'),
+  OS_PROJECT_DOMAIN_NAME: text('a domain name').default('Default'),
+  OS_REGION_NAME: text('a region name').optional(),
+  // openrc files of older clouds say publicURL; both spellings mean the same interface.
+  OS_INTERFACE: z
+    .preprocess(
+      (value) => (typeof value === 'string' ? value.replace(/URL$/, '') : value),
+      z.enum(['public', 'internal', 'admin'], { error: 'expected one of: public, internal, admin' }),
+    )
+    .default('public'),
+  AMPHORA_NOVA_ENDPOINT: httpUrl('https://nova.example.com:8774/v2.1').optional(),
+  AMPHORA_NEUTRON_ENDPOINT: httpUrl('https://neutron.example.com:9696').optional(),
+  AMPHORA_MGMT_NETWORK_ID: text('the id of the amphora management network').optional(),
+  AMPHORA_AMP_IMAGE_ID: text('an image id').optional(),
+  AMPHORA_AMP_FLAVOR_ID: text('a flavor id').optional(),
+  AMPHORA_OS_TIMEOUT_MS: whole(1, 'milliseconds above 0').default(30_000),
+  AMPHORA_OS_RETRIES: whole(0, 'a whole number of retries >= 0').default(3),
+  AMPHORA_BREAKER_THRESHOLD: whole(1, 'a number of consecutive failures above 0').default(5),
+  AMPHORA_BREAKER_HALF_OPEN_MS: whole(1, 'milliseconds above 0').default(30_000),
+});
 
 /** Variables whose values never appear in an error message. */
 const SECRET_VARIABLES = new Set(['OS_PASSWORD']);
@@ -87,8 +77,18 @@ const SECRET_VARIABLES = new Set(['OS_PASSWORD']);
 export function parseOpenStackSettings(env: Record<string, string | undefined> = process.env): OpenStackSettings {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = SettingsEnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+  // Checked apart from the schema so that it is reported together with every other problem.
+  if (!present.OS_PROJECT_NAME && !present.OS_PROJECT_ID) {
+    issues.push({
+      path: ['OS_PROJECT_NAME'],
+      message: 'expected the project to scope the token to (set OS_PROJECT_NAME or OS_PROJECT_ID)',
+    });
+  }
+  if (!parsed.success || issues.length > 0) {
+    const problems = issues.map((issue) => {
       const variable = String(issue.path[0] ?? '?');
       const value = present[variable];
       const shown = value === undefined ? ' (unset)' : SECRET_VARIABLES.has(variable) ? '=(hidden)' : `="${value}"`;
