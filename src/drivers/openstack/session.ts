@@ -100,7 +100,8 @@ export class OpenStackSession implements Credentials {
   }
 
   private async catalogEndpoint(service: ApiService): Promise<string> {
-    await this.token();
+    // Any token's catalog will do: endpoints do not change when the token is renewed.
+    if (!this.current) await this.token();
     const catalog = this.current?.catalog ?? [];
     return selectEndpoint(catalog, service, {
       interface: this.settings.interface,

@@ -12,6 +12,8 @@ import { FakeOpenStack, type FakeCloudOptions } from './fake/cloud';
 import { CREDENTIALS } from './fake/keystone';
 import { SEED } from './fake/seed';
 
+type Env = Record<string, string | undefined>;
+
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   fields: Record<string, unknown>;
@@ -59,13 +61,15 @@ export interface Testbed {
 export async function startTestbed(
   options: {
     cloud?: FakeCloudOptions;
-    env?: Record<string, string | undefined>;
+    /** Variables to add or override; a function when they depend on the cloud's address. */
+    env?: Env | ((cloud: FakeOpenStack) => Env);
     drivers?: OpenStackDriverOptions;
   } = {},
 ): Promise<Testbed> {
   const cloud = await FakeOpenStack.start(options.cloud);
   const log = captureLogger();
-  const settings = parseOpenStackSettings(fakeCloudEnv(cloud, options.env));
+  const env = typeof options.env === 'function' ? options.env(cloud) : options.env;
+  const settings = parseOpenStackSettings(fakeCloudEnv(cloud, env));
   const drivers = createOpenStackDrivers(settings, {
     logger: log.logger,
     backoff: { initialDelayMs: 5, maxDelayMs: 20 },
