@@ -12,13 +12,12 @@ import { eventually, rejectionOf } from '../expect-error';
 import { SEED } from './fake/seed';
 import { startTestbed, type Testbed } from './testbed';
 
-/** A port on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<number> {
+/** Holds a port of 127.0.0.1 (so no other server gets it) until `release`, after which nothing listens there. */
+async function reservePort(): Promise<{ port: number; release: () => Promise<void> }> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return { port, release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 describe('OpenStack resilience: retries, timeouts, the circuit breaker and lost responses', () => {
@@ -174,10 +173,11 @@ describe('OpenStack resilience: retries, timeouts, the circuit breaker and lost 
   });
 
   it('treats a refused connection as transient', async () => {
-    const port = await closedPort();
+    const reserved = await reservePort();
     bed = await startTestbed({
-      env: { AMPHORA_NEUTRON_ENDPOINT: `http://127.0.0.1:${port}`, AMPHORA_OS_RETRIES: '1' },
+      env: { AMPHORA_NEUTRON_ENDPOINT: `http://127.0.0.1:${reserved.port}`, AMPHORA_OS_RETRIES: '1' },
     });
+    await reserved.release();
     const err = await rejectionOf(bed.drivers.network.getNetwork(SEED.vipNetworkId));
     expect(err).toBeInstanceOf(NetworkError);
     expect(err.retryable).toBe(true);
