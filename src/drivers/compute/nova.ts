@@ -8,7 +8,6 @@ import {
 import { NotImplementedError, parseRequest, ValidationError } from '../errors';
 import { statusOf, toComputeError, type ErrorContext } from '../openstack/errors';
 import { markRejectionsHandled } from '../openstack/handled';
-import { OpenStackHttpError } from '../openstack/http-errors';
 import {
   AmphoraComputeDriver,
   type AttachRequest,
@@ -16,14 +15,9 @@ import {
   type InstanceLookup,
   type InstanceWithFault,
 } from './driver';
-import {
-  ComputeBuildError,
-  ComputeDeleteError,
-  ComputeError,
-  ComputeStatusError,
-  InstanceNotFoundError,
-} from './errors';
+import { ComputeDeleteError, ComputeStatusError, InstanceNotFoundError } from './errors';
 import { escapeRegExp, type NovaApi } from './nova-api';
+import { buildError, instanceNotFound, rethrowAs404 } from './nova-errors';
 import { serverCreateBody, toInstance, toInterface, toServerGroup } from './nova-mapping';
 import type { NovaServer } from './nova-schemas';
 
@@ -36,9 +30,6 @@ export interface NovaComputeOptions {
    */
   managementNetworkName?: () => Promise<string | undefined>;
 }
-
-const notFound = (lookup: InstanceLookup) => (_message: string, options: { cause?: unknown }) =>
-  new InstanceNotFoundError(lookup, { cause: options.cause });
 
 /**
  * The compute driver over Nova (API microversion 2.56, see `NOVA_MICROVERSION`). Builds are idempotent by name: a
@@ -83,15 +74,16 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
     const other = (_message: string, options: object, reason: string) =>
       new ComputeStatusError(computeId, reason, options);
     const lookup = { id: computeId };
-    const server = await this.call({ action: `Reading instance ${computeId}`, notFound: notFound(lookup), other }, () =>
-      this.nova.getServer(computeId),
+    const server = await this.call(
+      { action: `Reading instance ${computeId}`, notFound: instanceNotFound(lookup), other },
+      () => this.nova.getServer(computeId),
     );
     return server.status === 'ACTIVE' ? 'UP' : 'DOWN';
   }
 
   override async getAmphora(lookup: InstanceLookup): Promise<InstanceWithFault> {
     const subject = 'id' in lookup ? lookup.id : lookup.name;
-    return this.call({ action: `Reading amphora ${subject}`, notFound: notFound(lookup) }, async () => {
+    return this.call({ action: `Reading amphora ${subject}`, notFound: instanceNotFound(lookup) }, async () => {
       const server = 'id' in lookup ? await this.nova.getServer(lookup.id) : await this.findByName(lookup.name);
       if (!server) throw new InstanceNotFoundError(lookup);
       return toInstance(server, await this.managementNetworkName());
@@ -191,19 +183,4 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
       throw toComputeError(err, context);
     }
   }
-}
-
-/** A build the API refused carries Nova's answer as the fault; one without an answer is a plain ComputeError. */
-function buildError(name: string) {
-  return (message: string, options: { retryable?: boolean; cause?: unknown }) =>
-    options.cause instanceof OpenStackHttpError
-      ? new ComputeBuildError(name, { code: options.cause.status, message: options.cause.apiMessage }, options)
-      : new ComputeError(message, options);
-}
-
-function rethrowAs404(computeId: string, original: unknown) {
-  return (err: unknown): never => {
-    if (statusOf(err) === 404) throw new InstanceNotFoundError({ id: computeId }, { cause: err });
-    throw original;
-  };
 }

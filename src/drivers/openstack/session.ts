@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { selectEndpoint } from './catalog';
+import { OpenStackHttpError } from './http-errors';
 import { requestToken, type IssuedToken } from './keystone';
 import { silentLogger, type Logger } from './logger';
 import { ServiceResilience, type ResilienceOptions } from './resilience';
@@ -131,6 +132,16 @@ export class OpenStackSession implements Credentials {
           'Keystone token issued',
         );
         return token;
+      })
+      .catch((err: unknown) => {
+        // Sanitised errors only: the axios error with the password in its body was dropped in requestToken.
+        const status = err instanceof OpenStackHttpError ? err.status : undefined;
+        const requestId = err instanceof OpenStackHttpError ? err.requestId : undefined;
+        this.logger.warn(
+          { service: 'identity', reason, status, requestId, error: (err as Error).message },
+          'Keystone token request failed',
+        );
+        throw err;
       })
       .finally(() => {
         this.pending = undefined;
