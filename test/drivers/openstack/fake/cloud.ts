@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiFault, keystoneFault, type Reply, type RequestContext, type Router, type Service } from './http';
+import { ApiFault, failure, readBody, type Reply, type RequestContext, type Router, type Service } from './http';
 import { keystoneRoutes, TokenStore, unauthorized, type KeystoneConfig } from './keystone';
 import { MisbehaviourPlan, type Misbehaviour, type RequestMatch } from './misbehaviour';
 import { novaRoutes } from './nova-attachments';
@@ -191,28 +191,4 @@ export class FakeOpenStack {
       res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify(reply.body));
     }
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** A 5xx (or other) answer as the service, or a proxy in front of it, would give it. */
-function failure(service: Service, status: number, html = false): Reply {
-  if (html) {
-    return {
-      status,
-      body: `<html><body><h1>${status} Bad Gateway</h1>The server returned an invalid response.</body></html>`,
-    };
-  }
-  const message = 'The server has either erred or is incapable of performing the requested operation.';
-  if (service === 'compute') return { status, body: { computeFault: { code: status, message } } };
-  if (service === 'network')
-    return { status, body: { NeutronError: { type: 'HTTPInternalServerError', message, detail: '' } } };
-  return { status, body: keystoneFault(status, 'Internal Server Error', message).body };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 /** Plumbing of the fake OpenStack server: a tiny router, request context and error answers. */
 
 export type Service = 'identity' | 'compute' | 'network';
@@ -124,3 +125,27 @@ export function page<T extends { id: string }>(
 
 /** A request field as text, or `fallback` when it is absent or not a string. */
 export const text = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** A 5xx (or other) answer as the service, or a proxy in front of it, would give it. */
+export function failure(service: Service, status: number, html = false): Reply {
+  if (html) {
+    return {
+      status,
+      body: `<html><body><h1>${status} Bad Gateway</h1>The server returned an invalid response.</body></html>`,
+    };
+  }
+  const message = 'The server has either erred or is incapable of performing the requested operation.';
+  if (service === 'compute') return { status, body: { computeFault: { code: status, message } } };
+  if (service === 'network')
+    return { status, body: { NeutronError: { type: 'HTTPInternalServerError', message, detail: '' } } };
+  return { status, body: keystoneFault(status, 'Internal Server Error', message).body };
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiFault, novaFault, objectField, type Reply, type RequestContext, Router, text } from './http';
+import { createServer } from './nova-create';
 import { atLeast, serverHandlers, serverOr404, statusOf, type NovaContext } from './nova-servers';
 import { PROJECT_ID, USER_ID, type FakePort, type FakeServerGroup } from './state';
 
@@ -101,7 +102,7 @@ export function novaRoutes(nova: NovaContext): Router {
   return new Router()
     .add('GET', '/servers', serverHandlers.list(nova))
     .add('GET', '/servers/detail', serverHandlers.detail(nova))
-    .add('POST', '/servers', serverHandlers.create(nova))
+    .add('POST', '/servers', (ctx) => createServer(nova, ctx))
     .add('GET', '/servers/:id', serverHandlers.show(nova))
     .add('DELETE', '/servers/:id', serverHandlers.remove(nova))
     .add('GET', '/servers/:id/os-interface', (ctx) => ({
