@@ -6,7 +6,7 @@ import {
   type ServerGroup,
 } from '../../models';
 import { NotImplementedError, parseRequest, ValidationError } from '../errors';
-import { statusOf, toComputeError, type ErrorContext } from '../openstack/errors';
+import { goneIsDone, mapErrors, statusOf, toComputeError, type ErrorContext } from '../openstack/errors';
 import { markRejectionsHandled } from '../openstack/handled';
 import {
   AmphoraComputeDriver,
@@ -66,7 +66,7 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
     const other = (_message: string, options: object, reason: string) =>
       new ComputeDeleteError(computeId, reason, options);
     await this.call({ action: `Deleting instance ${computeId}`, other }, () =>
-      this.goneIsDone(this.nova.deleteServer(computeId)),
+      goneIsDone(this.nova.deleteServer(computeId)),
     );
   }
 
@@ -109,7 +109,7 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
     const other = (_message: string, options: object, reason: string) =>
       new ComputeDeleteError(serverGroupId, reason, options);
     await this.call({ action: `Deleting server group ${serverGroupId}`, other }, () =>
-      this.goneIsDone(this.nova.deleteServerGroup(serverGroupId)),
+      goneIsDone(this.nova.deleteServerGroup(serverGroupId)),
     );
   }
 
@@ -131,7 +131,7 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
 
   override async detachPort(request: { computeId: string; portId: string }): Promise<void> {
     const action = `Detaching port ${request.portId} from instance ${request.computeId}`;
-    await this.call({ action }, () => this.goneIsDone(this.nova.detachInterface(request.computeId, request.portId)));
+    await this.call({ action }, () => goneIsDone(this.nova.detachInterface(request.computeId, request.portId)));
   }
 
   override async listInstances(namePrefix: string): Promise<ComputeInstance[]> {
@@ -168,19 +168,7 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
     return this.managementName;
   }
 
-  private async goneIsDone(call: Promise<void>): Promise<void> {
-    try {
-      await call;
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-    }
-  }
-
-  private async call<T>(context: ErrorContext, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      throw toComputeError(err, context);
-    }
+  private call<T>(context: ErrorContext, body: () => Promise<T>): Promise<T> {
+    return mapErrors(toComputeError, context, body);
   }
 }

@@ -56,17 +56,22 @@ function outcomeOf(raw: unknown, family: 'compute' | 'network'): Outcome {
     const request = err.requestId ? ` (request ${err.requestId})` : '';
     const kind = err.apiType ? ` ${err.apiType}` : '';
     const reason = `${api} answered ${err.site.method} ${err.site.path} with ${err.status}${kind}: "${err.apiMessage}"${request}`;
+    const identity = err.site.service === 'identity';
     const hint =
-      err.status === 401 && err.site.service === 'identity'
+      identity && err.status === 401
         ? '; check OS_USERNAME, OS_PASSWORD and the project and domain settings'
-        : err.status === 401 || err.status === 403
-          ? '; check the roles of the service user'
-          : '';
+        : identity && err.status === 404
+          ? '; check OS_AUTH_URL'
+          : err.status === 401 || err.status === 403
+            ? '; check the roles of the service user'
+            : '';
     const retryable =
       (err.status >= 500 && err.status !== 501) ||
       err.status === 429 ||
       (err.status === 409 && err.site.service === 'compute' && !isInUseConflict(err));
-    return { reason: reason + hint, retryable, status: err.status, cause: err };
+    // A 404 from Keystone says nothing about the resource asked for: it is a wrong OS_AUTH_URL.
+    const status = identity && err.status === 404 ? undefined : err.status;
+    return { reason: reason + hint, retryable, status, cause: err };
   }
   if (err instanceof OpenStackTransportError) {
     const effect = err.site.method === 'POST' ? '; it may or may not have acted' : '';

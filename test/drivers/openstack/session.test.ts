@@ -104,6 +104,15 @@ describe('OpenStack session (Keystone v3)', () => {
     expect(bed.log.text()).not.toContain(wrong);
   });
 
+  it('fails a wrong OS_AUTH_URL naming it, and never as a missing instance', async () => {
+    bed = await startTestbed({ env: (cloud) => ({ OS_AUTH_URL: `${cloud.baseUrl}/keystone/v3` }) });
+    const err = await rejectionOf(bed.drivers.compute.getAmphora({ id: 'any' }));
+    expect(err).not.toBeInstanceOf(InstanceNotFoundError);
+    expect(err).toBeInstanceOf(ComputeError);
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(/Keystone answered POST \/v3\/auth\/tokens with 404.*check OS_AUTH_URL/);
+  });
+
   it('fails naming the missing service and its variable when the catalog has no compute endpoint', async () => {
     bed = await startTestbed({ cloud: { omitServices: ['compute'] } });
     const err = await rejectionOf(bed.drivers.compute.getAmphora({ name: 'amphora-x' }));
