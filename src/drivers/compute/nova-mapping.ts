@@ -99,6 +99,7 @@ export function serverCreateBody(
     // Since microversion 2.37 `networks` is required; "none" boots an instance without a NIC.
     networks: networks.length > 0 ? networks : 'none',
   };
+  // Nova installs one key pair per server (key_name); further keys belong in user data or a config-drive file.
   if (request.keys[0]) server.key_name = request.keys[0];
   if (request.securityGroups.length > 0) server.security_groups = request.securityGroups.map((name) => ({ name }));
   if (request.userData !== undefined) server.user_data = base64(request.userData);
