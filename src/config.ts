@@ -1,5 +1,7 @@
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { ConfigError } from './config-error';
+import { parseOpenStackSettings, type OpenStackSettings } from './drivers/openstack/settings';
 
 /**
  * The one place that reads configuration. Everything else receives what it needs from here, so that drivers,
@@ -11,18 +13,7 @@ import { z } from 'zod';
  * environment alone.
  */
 
-/** Raised when a setting is missing or malformed; the message names every bad variable and what it expects. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    message: string,
-    /** The environment variables that were rejected. */
-    readonly variables: readonly string[],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { ConfigError };
 
 const hostPort = z
   .string()
@@ -56,6 +47,8 @@ export interface DriverSelection {
   compute: 'noop' | 'nova';
   network: 'noop' | 'neutron';
   noop: { state: 'memory' | { sqliteFile: string }; buildDelayMs: number };
+  /** Keystone credentials and API tuning; present only when nova or neutron is selected. */
+  openstack?: OpenStackSettings;
 }
 
 /** The whole configuration of a worker or controller process. */
@@ -101,6 +94,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
         state: vars.AMPHORA_NOOP_STATE === 'memory' ? 'memory' : { sqliteFile: vars.AMPHORA_NOOP_STATE },
         buildDelayMs: vars.AMPHORA_NOOP_BUILD_DELAY_MS,
       },
+      ...(vars.AMPHORA_COMPUTE_DRIVER === 'nova' || vars.AMPHORA_NETWORK_DRIVER === 'neutron'
+        ? { openstack: parseOpenStackSettings(present) }
+        : {}),
     },
     logLevel: vars.AMPHORA_LOG_LEVEL,
     worker: {

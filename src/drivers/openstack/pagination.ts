@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { ServiceClient, ServiceRequest } from './service-client';
+
+const LinksSchema = z.array(z.object({ rel: z.string(), href: z.string() })).optional();
+
+/**
+ * Reads every page of a Nova or Neutron list. Both APIs cut long lists into pages and add `<key>_links` with a
+ * `next` link whose `marker` names where the next page starts; the marker is carried over, the link's host is not
+ * (it may be an internal name).
+ */
+export async function collectPages<T extends z.ZodType>(
+  client: ServiceClient,
+  request: ServiceRequest,
+  key: string,
+  itemSchema: T,
+): Promise<z.output<T>[]> {
+  const pageSchema = z.object({ [key]: z.array(itemSchema), [`${key}_links`]: LinksSchema });
+  const items: z.output<T>[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < 10_000; page += 1) {
+    const body = (await client.json({ ...request, params: { ...request.params, marker } }, pageSchema)) as Record<
+      string,
+      unknown
+    >;
+    items.push(...(body[key] as z.output<T>[]));
+    const links = body[`${key}_links`] as z.infer<typeof LinksSchema>;
+    const next = links?.find((link) => link.rel === 'next');
+    const nextMarker = next ? new URL(next.href, 'http://placeholder/').searchParams.get('marker') : null;
+    if (!nextMarker || nextMarker === marker) return items;
+    marker = nextMarker;
+  }
+  return items;
+}

@@ -1,0 +1,6 @@
+import { computeDriverContract } from '../compute/contract';
+import { networkDriverContract } from '../network/contract';
+import { neutronNetworkSubject, novaComputeSubject } from './testbed';
+
+computeDriverContract('NovaComputeDriver on a fake Nova over HTTP', novaComputeSubject);
+networkDriverContract('NeutronNetworkDriver on a fake Neutron and Nova over HTTP', neutronNetworkSubject);
