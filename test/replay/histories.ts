@@ -31,6 +31,11 @@ export function loadHistories(dir = HISTORIES_DIR): SavedHistory[] {
     }));
 }
 
+/** One recorded history, by name. */
+export function loadHistory(name: string, dir = HISTORIES_DIR): History {
+  return parseHistory(join(dir, `${name}.json`));
+}
+
 function parseHistory(path: string): History {
   const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
   try {

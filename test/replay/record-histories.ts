@@ -2,9 +2,11 @@
  * `npm run histories:record [name ...]`: runs the scenarios of scenarios.ts on a Temporal dev server (an ephemeral one
  * it starts, or the one TEMPORAL_ADDRESS names) with a worker on the noop drivers, checks that each run ended the way
  * its scenario says, and saves each history as test/replay/histories/<name>.json, with INDEX.md describing them.
- * With names, only those scenarios are recorded again. The files are test data: commit them.
+ * With names, only those scenarios are recorded again. Other JSON files in the directory (histories of older code,
+ * kept on purpose) are left alone and listed in INDEX.md; `-- --index` only rewrites INDEX.md. The files are test
+ * data: commit them.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -13,7 +15,7 @@ import { bundleWorkflows } from '../harness/bundle';
 import { startDevServer } from '../harness/dev-server';
 import { connectTestTemporal, quietRuntime, type TestTemporal } from '../harness/temporal';
 import { startOrchestrator } from '../workflows/orchestrator';
-import { HISTORIES_DIR, INDEX_FILE } from './histories';
+import { HISTORIES_DIR, INDEX_FILE, loadHistory, workflowTypeOf } from './histories';
 import { SCENARIOS, ScenarioRun, type Ending, type Scenario } from './scenarios';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -99,26 +101,41 @@ function writeIndex(): void {
     (s) =>
       `| [${s.name}.json](${s.name}.json) | ${s.workflow} | ${ends(s)} | ${eventCount(s.name) ?? '-'} | ${s.shows} |`,
   );
+  // Histories of an earlier version of the code, kept on purpose while its runs may still be open: never deleted
+  // here, and listed so that the index stays complete.
+  const kept = readdirSync(HISTORIES_DIR)
+    .filter((file) => file.endsWith('.json') && !SCENARIOS.some((s) => `${s.name}.json` === file))
+    .sort()
+    .map((file) => {
+      const name = file.slice(0, -'.json'.length);
+      return `| [${file}](${file}) | ${workflowTypeOf(loadHistory(name))} | - | ${eventCount(name) ?? '-'} | kept from an earlier version of the code |`;
+    });
   const text = [
     '# Recorded workflow histories',
     '',
     'Test data, written by `npm run histories:record` (test/replay/record-histories.ts, scenarios in',
     'test/replay/scenarios.ts): each file is the full event history of one run on a Temporal dev server with the noop',
-    'drivers and short timings, in the JSON form `temporal workflow show --output json` also writes.',
+    "drivers and short timings, in the proto JSON form that Temporal tools read (the SDK's historyToJSON).",
     'test/replay/replay.test.ts replays every one against the current workflow code; a change that would break a',
-    'workflow already running on a cluster fails it. Record again (and commit) only when a change is meant to be',
-    'incompatible and no old run can still be open; otherwise keep the old files and guard the change with `patched()`',
-    '(README, "Changing a workflow safely").',
+    'workflow already running on a cluster fails it. Guard such a change with `patched()` and keep these files; see',
+    'README, "Changing a workflow safely", for when to record again and how to keep the history of older code.',
     '',
     '| history | workflow | ends | events | what it shows |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
+    ...kept,
     '',
   ].join('\n');
   writeFileSync(INDEX_FILE, text);
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === '--index') {
+    // After keeping a history of older code by hand: list it without recording anything.
+    writeIndex();
+    log(`Wrote ${INDEX_FILE}`);
+    return;
+  }
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length) {
@@ -139,15 +156,6 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       const events = await record(temporal, code, scenario);
       log(`  ${scenario.name.padEnd(30)} ${String(events).padStart(4)} events  ${Date.now() - t0} ms`);
-    }
-    if (!wanted.length) {
-      // A scenario that was removed must not leave its history behind to be replayed for ever.
-      for (const file of readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'))) {
-        if (!SCENARIOS.some((s) => `${s.name}.json` === file)) {
-          rmSync(join(HISTORIES_DIR, file));
-          log(`  removed ${file}: no scenario records it any more`);
-        }
-      }
     }
     writeIndex();
     log(`Recorded ${chosen.length} histories in ${HISTORIES_DIR} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
