@@ -75,8 +75,7 @@ async function record(temporal: TestTemporal, code: string, scenario: Scenario):
     const problem =
       mismatch(scenario, outcome, run) ?? (missing.length ? `its history has no ${missing.join(', ')}` : undefined);
     if (problem) throw new Error(`Scenario ${scenario.name} does not show what it should: ${problem}`);
-    const json = JSON.stringify(JSON.parse(historyToJSON(history)), null, 2);
-    writeFileSync(join(HISTORIES_DIR, `${scenario.name}.json`), `${json}\n`);
+    writeFileSync(join(HISTORIES_DIR, `${scenario.name}.json`), `${historyToJSON(history)}\n`);
     return history.events?.length ?? 0;
   } finally {
     await orchestrator.stop();
