@@ -1,10 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
-import { ensureTemporalCli } from './temporal-cli';
+import { bundleWorkflows } from './bundle';
+import { startDevServer } from './dev-server';
 
 /** Holds the server between global setup and teardown (both run in jest's parent process). */
 export const ENVIRONMENT_KEY = '__amphoraTemporalTestEnvironment';
@@ -15,21 +13,13 @@ export const ENVIRONMENT_KEY = '__amphoraTemporalTestEnvironment';
  * When TEMPORAL_ADDRESS is already set, the tests use that server instead and nothing is started.
  */
 export default async function globalSetup(): Promise<void> {
-  await bundleWorkflows();
+  await bundleSourceWorkflows();
   if (process.env.TEMPORAL_ADDRESS) {
     process.stderr.write(`\n[harness] using the Temporal server at TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}\n`);
     return;
   }
-  const cli = ensureTemporalCli();
   const started = Date.now();
-  const environment = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const environment = await startDevServer();
   process.env.TEMPORAL_ADDRESS = environment.address;
   process.env.TEMPORAL_NAMESPACE = environment.namespace ?? 'default';
   (globalThis as Record<string, unknown>)[ENVIRONMENT_KEY] = environment;
@@ -40,19 +30,9 @@ export default async function globalSetup(): Promise<void> {
  * Bundles the workflows once for the whole run (webpack takes seconds); tests hand the bundle to their workers
  * through AMPHORA_TEST_WORKFLOW_BUNDLE.
  */
-async function bundleWorkflows(): Promise<void> {
+async function bundleSourceWorkflows(): Promise<void> {
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: {
-      trace() {},
-      debug() {},
-      info() {},
-      warn() {},
-      error: (message) => process.stderr.write(`${message}\n`),
-      log() {},
-    },
-  });
+  const code = await bundleWorkflows(require.resolve('../../src/workflows'));
   const dir = mkdtempSync(join(tmpdir(), 'amphora-bundle-'));
   const path = join(dir, 'workflow-bundle.js');
   writeFileSync(path, code);

@@ -4,12 +4,18 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 
 let runtimeQuiet = false;
 
-/** Keeps the worker runtime's own logs at WARN so test output stays readable. */
-function quietRuntime(): void {
+/**
+ * Keeps the worker runtime's own logs at WARN (or `level`) so test output stays readable. It must run before anything creates the
+ * runtime (a worker, a native connection, an ephemeral server).
+ */
+export function quietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
   if (runtimeQuiet) return;
   runtimeQuiet = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' } } },
+    });
   } catch {
     // Already installed by an earlier test in this worker process: nothing to do.
   }
@@ -24,11 +30,15 @@ export interface TestTemporal {
   close(): Promise<void>;
 }
 
-export async function connectTestTemporal(): Promise<TestTemporal> {
-  const address = process.env.TEMPORAL_ADDRESS;
+/**
+ * Connects to the server that the jest global setup started, or to `target` (a server a test or script started
+ * itself, such as one with the Web UI).
+ */
+export async function connectTestTemporal(target?: { address: string; namespace?: string }): Promise<TestTemporal> {
+  const address = target?.address ?? process.env.TEMPORAL_ADDRESS;
   if (!address)
     throw new Error('TEMPORAL_ADDRESS is unset: run the tests through jest so its global setup starts a server');
-  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const namespace = target?.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
   quietRuntime();
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createNoopDrivers, type InventoryItem, type NoopDriverOptions, type NoopDrivers } from '../../src/drivers';
 import type { CreateLoadBalancerInput, Timing } from '../../src/models';
@@ -27,19 +27,28 @@ export interface Orchestrator {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts a worker with fresh noop drivers on its own task queue. It runs the workflows of `workflowBundle` when given
+ * (a changed copy, for replay tests), else the bundle the jest global setup made, else it bundles src/workflows.
+ */
 export async function startOrchestrator(
-  options: { noop?: NoopDriverOptions; temporal?: TestTemporal } = {},
+  options: { noop?: NoopDriverOptions; temporal?: TestTemporal; workflowBundle?: WorkflowBundleOption } = {},
 ): Promise<Orchestrator> {
   const temporal = options.temporal ?? (await connectTestTemporal());
   const drivers = createNoopDrivers({ buildDelayMs: 100, ...options.noop });
   const taskQueue = uniqueTaskQueue('orchestrator');
   const codePath = process.env.AMPHORA_TEST_WORKFLOW_BUNDLE;
+  const workflows = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : codePath
+      ? { workflowBundle: { codePath } }
+      : { workflowsPath: require.resolve('../../src/workflows') };
   const worker = await Worker.create({
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
     taskQueue,
     activities: createActivities(drivers),
-    ...(codePath ? { workflowBundle: { codePath } } : { workflowsPath: require.resolve('../../src/workflows') }),
+    ...workflows,
     shutdownGraceTime: '1s',
   });
   const running = worker.run();

@@ -1,0 +1,23 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+/**
+ * Bundles the workflows exported by `workflowsPath` (webpack takes seconds), keeping the bundler's chatter out of the
+ * output but not its errors. The jest global setup bundles src/workflows once with it; the replay tests bundle their
+ * changed copies of the workflows with it.
+ *
+ * @returns the bundle's code, for `workflowBundle: { code }` of a worker or a replay.
+ */
+export async function bundleWorkflows(workflowsPath: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    logger: {
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error: (message) => process.stderr.write(`${message}\n`),
+      log() {},
+    },
+  });
+  return code;
+}
