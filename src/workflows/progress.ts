@@ -87,7 +87,13 @@ export class Progress {
    */
   async validate<W extends WorkflowName>(workflow: W, request: unknown): Promise<ValidInput<W>> {
     try {
-      return await validator.validateWorkflowInput({ workflow, request });
+      const call = validator.validateWorkflowInput as unknown as {
+        executeWithOptions(
+          options: { summary: string },
+          args: [{ workflow: W; request: unknown }],
+        ): Promise<ValidInput<W>>;
+      };
+      return await call.executeWithOptions({ summary: `Validate the ${workflow} request` }, [{ workflow, request }]);
     } catch (err) {
       const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : err;
       this.setStatus('ERROR');

@@ -51,7 +51,7 @@ describe('an incompatible change: two steps swapped without a patch', () => {
     if (!first) throw new Error('create-active-standby was not replayed');
     const message = await explainReplayFailure(swapped, first);
     expect(message).toContain('test/replay/histories/create-active-standby.json');
-    expect(message).toMatch(/at event 6 ActivityTaskScheduled allocateVip "Allocate VIP for load balancer /);
+    expect(message).toMatch(/at event \d+ ActivityTaskScheduled allocateVip "Allocate VIP for load balancer /);
     expect(message).toContain("does not match activity type of activity command 'createServerGroup'");
   });
 });
@@ -88,8 +88,10 @@ describe('the same change behind patched()', () => {
       const events = history.events ?? [];
       expect(scheduledActivities(events).slice(0, 2)).toEqual(['createServerGroup', 'allocateVip']);
       const markers = events.flatMap((event) => event.markerRecordedEventAttributes ?? []);
-      expect(markers.map((marker) => marker.markerName)).toEqual(['core_patch']);
-      const patchData = markers[0]?.details?.['patch-data']?.payloads?.[0]?.data;
+      // The validation local activity records a marker of its own; the patch adds exactly one more.
+      expect(markers.filter((marker) => marker.markerName === 'core_patch')).toHaveLength(1);
+      const patchMarker = markers.find((marker) => marker.markerName === 'core_patch');
+      const patchData = patchMarker?.details?.['patch-data']?.payloads?.[0]?.data;
       expect(JSON.parse(Buffer.from(patchData ?? []).toString('utf8'))).toEqual({
         id: SERVER_GROUP_BEFORE_VIP,
         deprecated: false,

@@ -56,6 +56,7 @@ describe('the Temporal UI shows a rolled-back create step by step', () => {
     const amphora = amphoraName(status.amphorae[0]?.id ?? '(none)');
     const timing = request.timing ?? {};
     const expected = {
+      validate: 'Validate the createLoadBalancer request',
       allocate: `Allocate VIP for load balancer ${request.loadBalancerId}`,
       build: `Build STANDALONE amphora ${amphora}`,
       wait: `Wait until STANDALONE amphora ${amphora} is ACTIVE (${timing.buildPollAttempts} x ${timing.buildPollIntervalMs} ms)`,
@@ -103,7 +104,7 @@ describe('the Temporal UI shows a rolled-back create step by step', () => {
       expect(end?.details).toContain('nothing was left behind');
 
       // The compact view: one row per activity, the story in summaries alone.
-      const compact = await readCompactRows(page, 7);
+      const compact = await readCompactRows(page, 8);
       expect(compact.map((row) => row.summary)).toEqual([
         expected.undoDeallocate,
         expected.undoDelete,
@@ -112,6 +113,7 @@ describe('the Temporal UI shows a rolled-back create step by step', () => {
         expected.wait,
         expected.build,
         expected.allocate,
+        expected.validate,
       ]);
 
       mkdirSync(join(SCREENSHOT, '..'), { recursive: true });

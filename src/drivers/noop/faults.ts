@@ -105,11 +105,15 @@ export class FaultInjector {
   next(method: string, subject = ''): FiredFault | undefined {
     const call = (this.calls.get(method) ?? 0) + 1;
     this.calls.set(method, call);
-    for (const entry of this.rules) {
+    // Every matching rule counts the call, whichever fires: "call 2" is the second call this rule could match.
+    const matching = this.rules.filter(
+      ({ rule }) =>
+        (rule.method === method || rule.method === '*') &&
+        (rule.subjectIncludes === undefined || subject.includes(rule.subjectIncludes)),
+    );
+    for (const entry of matching) entry.seen += 1;
+    for (const entry of matching) {
       const { rule } = entry;
-      if (rule.method !== method && rule.method !== '*') continue;
-      if (rule.subjectIncludes !== undefined && !subject.includes(rule.subjectIncludes)) continue;
-      entry.seen += 1;
       const limit = rule.times ?? (rule.call !== undefined ? 1 : Infinity);
       if (entry.fired >= limit) continue;
       const hit =

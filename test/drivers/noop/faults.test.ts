@@ -83,6 +83,18 @@ describe('noop fault injection', () => {
     expect(await rejectionOf(build('amphora-doomed'))).toBeInstanceOf(ComputeBuildError);
   });
 
+  it('counts every matching call for each rule, so two rules can fail the first and second call', () => {
+    const injector = new FaultInjector({
+      rules: [
+        { method: 'build', call: 1, mode: 'after' },
+        { method: 'build', call: 2, mode: 'hang' },
+      ],
+    });
+    expect(injector.next('build')?.rule.mode).toBe('after');
+    expect(injector.next('build')?.rule.mode).toBe('hang');
+    expect(injector.next('build')).toBeUndefined();
+  });
+
   it('draws probability faults deterministically from the seed', () => {
     const draws = (seed: number) => {
       const injector = new FaultInjector({ seed, rules: [{ method: '*', probability: 0.3 }] });
