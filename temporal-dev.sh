@@ -42,6 +42,7 @@ readonly SEARCH_ATTRIBUTES=(
   "ProvisioningStatus=Keyword"
   "LoadBalancerName=Keyword"
   "AmphoraOperation=Keyword"
+  "AmphoraIds=KeywordList"
 )
 
 say() { printf 'temporal-dev: %s\n' "$*" >&2; }

@@ -1,4 +1,10 @@
-import { ActivityFailure, ApplicationFailure, CancelledFailure, TemporalFailure } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  TemporalFailure,
+} from '@temporalio/common';
 
 /** Failure types the workflows raise, as they appear in the Temporal UI and to clients. */
 export const FailureTypes = {
@@ -31,10 +37,12 @@ export interface OperationFailureDetails {
   leaked: LeakedResource[];
 }
 
-/** The innermost useful message and type of a failure chain (activity failure -> application failure). */
+/** The innermost useful message and type of a failure chain (activity or child workflow -> application failure). */
 export function describeFailure(err: unknown): { type: string; message: string } {
   let current: unknown = err;
-  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) {
+    current = current.cause;
+  }
   if (current instanceof ApplicationFailure) return { type: current.type ?? 'Error', message: current.message };
   if (current instanceof CancelledFailure) return { type: 'CancelledFailure', message: 'cancelled' };
   if (current instanceof TemporalFailure) return { type: current.name, message: current.message };

@@ -11,7 +11,15 @@ import {
   ProvisioningStatusAttribute,
 } from './search-attributes';
 
-export type OperationName = 'create' | 'delete' | 'failover' | 'plug-network' | 'unplug-network' | 'create-amphora';
+export type OperationName =
+  | 'create'
+  | 'delete'
+  | 'failover'
+  | 'plug-network'
+  | 'unplug-network'
+  | 'create-amphora'
+  /** The long-running workflow that holds a load balancer's record. */
+  | 'load-balancer';
 
 /** One step or undo, as the status query and the CLI's live display show it. */
 export interface StepRecord {

@@ -11,6 +11,7 @@ const OPERATION_TITLES = {
   'plug-network': 'Member network plug on load balancer',
   'unplug-network': 'Member network unplug on load balancer',
   'create-amphora': 'Amphora create for load balancer',
+  'load-balancer': 'Load balancer',
 } as const;
 
 /**

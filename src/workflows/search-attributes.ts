@@ -12,6 +12,9 @@ export const LoadBalancerNameAttribute = defineSearchAttributeKey('LoadBalancerN
 /** The kind of operation a workflow carries out: create, delete, failover, plug-network, unplug-network. */
 export const AmphoraOperationAttribute = defineSearchAttributeKey('AmphoraOperation', SearchAttributeType.KEYWORD);
 
+/** The amphorae of a load balancer, so that one is found from an amphora id. */
+export const AmphoraIdsAttribute = defineSearchAttributeKey('AmphoraIds', SearchAttributeType.KEYWORD_LIST);
+
 /** Every custom search attribute, for registering them on a server. */
 export const ALL_SEARCH_ATTRIBUTES = [
   LoadBalancerIdAttribute,
@@ -19,4 +22,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   ProvisioningStatusAttribute,
   LoadBalancerNameAttribute,
   AmphoraOperationAttribute,
+  AmphoraIdsAttribute,
 ] as const;

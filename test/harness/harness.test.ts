@@ -37,7 +37,8 @@ describe('test harness', () => {
   });
 
   it('registers the same search attributes in temporal-dev.sh as in the code', () => {
-    const fromCode = ALL_SEARCH_ATTRIBUTES.map((key) => `${key.name}=${key.type === 'KEYWORD' ? 'Keyword' : key.type}`);
+    const typeNames: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList' };
+    const fromCode = ALL_SEARCH_ATTRIBUTES.map((key) => `${key.name}=${typeNames[key.type] ?? key.type}`);
     expect(scriptSearchAttributes().sort()).toEqual(fromCode.sort());
   });
 });

@@ -1,0 +1,206 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { CreateLoadBalancerInputSchema, describeZodError, type Amphora, type CreateLoadBalancerInput } from '../models';
+import { initialRecord, publicRecord } from '../workflows/entity-record';
+import {
+  deleteLoadBalancerUpdate,
+  entityWorkflowId,
+  EntityRejections,
+  failoverAmphoraUpdate,
+  failoverLoadBalancerUpdate,
+  loadBalancerQuery,
+  plugNetworkUpdate,
+  unplugNetworkUpdate,
+  updateLoadBalancerUpdate,
+  type LoadBalancerChanges,
+  type LoadBalancerRecord,
+  type LoadBalancerView,
+} from '../workflows/entity-types';
+import { loadBalancerEntity } from '../workflows/load-balancer-entity';
+import { AmphoraIdsAttribute } from '../workflows/search-attributes';
+import { ConflictError, InputError, NotFoundError } from './errors';
+import { startingSearchAttributes } from './operations';
+
+/** A load balancer as clients see it. */
+export type PublicLoadBalancer = ReturnType<typeof publicRecord>;
+
+export interface ListFilters {
+  projectId?: string;
+  name?: string;
+  provisioningStatus?: string;
+}
+
+/** Quotes a value for a visibility query. */
+const quoted = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/**
+ * The controller's view of load balancers: each is one entity workflow (`loadbalancer-<id>`) that holds its record.
+ * Every method returns as soon as Temporal accepted the request; operations go on in the background and are watched
+ * through the entity's `current` operation.
+ */
+export class LoadBalancerController {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    /** Passed to new entities: continue as new past this many history events. */
+    private readonly historyLimit?: number,
+  ) {}
+
+  /**
+   * Starts creating a load balancer.
+   *
+   * @returns its record, PENDING_CREATE.
+   * @throws InputError naming the first bad field (nothing is started); ConflictError if the id exists.
+   */
+  async create(request: CreateLoadBalancerInput): Promise<PublicLoadBalancer> {
+    const parsed = CreateLoadBalancerInputSchema.safeParse(request);
+    if (!parsed.success) {
+      const { field, constraint } = describeZodError(parsed.error);
+      throw new InputError(field, constraint);
+    }
+    const record = initialRecord(request, new Date().toISOString());
+    try {
+      await this.client.workflow.start(loadBalancerEntity, {
+        taskQueue: this.taskQueue,
+        workflowId: entityWorkflowId(request.loadBalancerId),
+        args: [{ create: request, historyLimit: this.historyLimit }],
+        typedSearchAttributes: [
+          ...startingSearchAttributes('load-balancer', request, 'PENDING_CREATE'),
+          { key: AmphoraIdsAttribute, value: [] },
+        ],
+        memo: { loadBalancer: publicRecord(record) },
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new ConflictError(`Load balancer ${request.loadBalancerId} already exists`, { cause: err });
+      }
+      throw err;
+    }
+    return publicRecord(record);
+  }
+
+  /** The load balancer with its current and last operation, or undefined when it does not exist (or was deleted). */
+  async get(loadBalancerId: string): Promise<LoadBalancerView | undefined> {
+    try {
+      const view = await this.entity(loadBalancerId).query(loadBalancerQuery);
+      return view.record.provisioningStatus === 'DELETED' ? undefined : view;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Like {@link LoadBalancerController.get}, but a missing load balancer is a NotFoundError. */
+  async require(loadBalancerId: string): Promise<LoadBalancerView> {
+    const view = await this.get(loadBalancerId);
+    if (!view) throw new NotFoundError(`Load Balancer ${loadBalancerId} could not be found.`);
+    return view;
+  }
+
+  /** Live load balancers matching the filters, from visibility (eventually consistent by milliseconds). */
+  async list(filters: ListFilters = {}): Promise<PublicLoadBalancer[]> {
+    const clauses = [`WorkflowType = 'loadBalancerEntity'`, `ExecutionStatus = 'Running'`];
+    if (filters.projectId) clauses.push(`ProjectId = ${quoted(filters.projectId)}`);
+    if (filters.name) clauses.push(`LoadBalancerName = ${quoted(filters.name)}`);
+    if (filters.provisioningStatus) clauses.push(`ProvisioningStatus = ${quoted(filters.provisioningStatus)}`);
+    const found: PublicLoadBalancer[] = [];
+    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      const record = execution.memo?.loadBalancer as PublicLoadBalancer | undefined;
+      if (record && record.provisioningStatus !== 'DELETED') found.push(record);
+    }
+    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  update(loadBalancerId: string, changes: LoadBalancerChanges): Promise<PublicLoadBalancer> {
+    return this.mutate(loadBalancerId, (handle) => handle.executeUpdate(updateLoadBalancerUpdate, { args: [changes] }));
+  }
+
+  delete(loadBalancerId: string, cascade = false): Promise<PublicLoadBalancer> {
+    return this.mutate(loadBalancerId, (handle) =>
+      handle.executeUpdate(deleteLoadBalancerUpdate, { args: [{ cascade }] }),
+    );
+  }
+
+  failover(loadBalancerId: string): Promise<PublicLoadBalancer> {
+    return this.mutate(loadBalancerId, (handle) => handle.executeUpdate(failoverLoadBalancerUpdate, { args: [] }));
+  }
+
+  plugNetwork(loadBalancerId: string, networkId: string): Promise<PublicLoadBalancer> {
+    return this.mutate(loadBalancerId, (handle) => handle.executeUpdate(plugNetworkUpdate, { args: [{ networkId }] }));
+  }
+
+  unplugNetwork(loadBalancerId: string, networkId: string): Promise<PublicLoadBalancer> {
+    return this.mutate(loadBalancerId, (handle) =>
+      handle.executeUpdate(unplugNetworkUpdate, { args: [{ networkId }] }),
+    );
+  }
+
+  /** Fails over one amphora of whichever load balancer holds it. */
+  async failoverAmphora(amphoraId: string): Promise<PublicLoadBalancer> {
+    const { loadBalancer } = await this.requireAmphora(amphoraId);
+    return this.mutate(loadBalancer.id, (handle) =>
+      handle.executeUpdate(failoverAmphoraUpdate, { args: [{ amphoraId }] }),
+    );
+  }
+
+  /** Amphorae of every live load balancer, or of one. */
+  async listAmphorae(loadBalancerId?: string): Promise<Amphora[]> {
+    if (loadBalancerId) return (await this.get(loadBalancerId))?.record.amphorae ?? [];
+    return (await this.list()).flatMap((lb) => lb.amphorae);
+  }
+
+  /** An amphora and its load balancer; the AmphoraIds search attribute finds the load balancer. */
+  async requireAmphora(amphoraId: string): Promise<{ amphora: Amphora; loadBalancer: PublicLoadBalancer }> {
+    const query = `WorkflowType = 'loadBalancerEntity' AND ExecutionStatus = 'Running' AND AmphoraIds = ${quoted(amphoraId)}`;
+    for await (const execution of this.client.workflow.list({ query })) {
+      const id = (execution.memo?.loadBalancer as PublicLoadBalancer | undefined)?.id;
+      const view = id ? await this.get(id) : undefined;
+      const amphora = view?.record.amphorae.find((candidate) => candidate.id === amphoraId);
+      if (view && amphora) return { amphora, loadBalancer: publicRecord(view.record) };
+    }
+    throw new NotFoundError(`Amphora ${amphoraId} could not be found.`);
+  }
+
+  /** A handle on a workflow by id: an entity or one of its operations (for watching). */
+  handle(workflowId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(workflowId);
+  }
+
+  private entity(loadBalancerId: string): WorkflowHandle<typeof loadBalancerEntity> {
+    return this.client.workflow.getHandle<typeof loadBalancerEntity>(entityWorkflowId(loadBalancerId));
+  }
+
+  private async mutate(
+    loadBalancerId: string,
+    call: (handle: WorkflowHandle<typeof loadBalancerEntity>) => Promise<LoadBalancerRecord>,
+  ): Promise<PublicLoadBalancer> {
+    try {
+      return publicRecord(await call(this.entity(loadBalancerId)));
+    } catch (err) {
+      throw translateRejection(err, loadBalancerId);
+    }
+  }
+}
+
+/** Turns an update's rejection, or a finished entity, into the controller's errors. */
+function translateRejection(err: unknown, loadBalancerId: string): unknown {
+  if (err instanceof WorkflowNotFoundError) {
+    return new NotFoundError(`Load Balancer ${loadBalancerId} could not be found.`, { cause: err });
+  }
+  const failure = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (failure instanceof ApplicationFailure) {
+    if (failure.type === EntityRejections.conflict) return new ConflictError(failure.message, { cause: err });
+    if (failure.type === EntityRejections.notFound) return new NotFoundError(failure.message, { cause: err });
+  }
+  // An update sent to an entity that has just completed (its load balancer deleted) is refused by the server.
+  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
+    return new NotFoundError(`Load Balancer ${loadBalancerId} could not be found.`, { cause: err });
+  }
+  return err;
+}

@@ -1,0 +1,56 @@
+import type { SearchAttributePair } from '@temporalio/common';
+import type { CreateLoadBalancerInput, LoadBalancer } from '../models';
+import type { LoadBalancerRecord } from './entity-types';
+import type { OperationName } from './progress';
+import {
+  AmphoraOperationAttribute,
+  LoadBalancerIdAttribute,
+  LoadBalancerNameAttribute,
+  ProjectIdAttribute,
+  ProvisioningStatusAttribute,
+} from './search-attributes';
+
+/**
+ * The record of a load balancer about to be created, read defensively from the request (the create workflow
+ * validates it and fails cleanly on a bad one).
+ */
+export function initialRecord(request: CreateLoadBalancerInput, createdAt: string): LoadBalancerRecord {
+  const text = (value: unknown, fallback = '') => (typeof value === 'string' ? value : fallback);
+  return {
+    id: text(request?.loadBalancerId, 'unknown'),
+    projectId: text(request?.projectId, 'unknown'),
+    name: text(request?.name),
+    description: text(request?.description),
+    provisioningStatus: 'PENDING_CREATE',
+    operatingStatus: 'OFFLINE',
+    topology: request?.topology === 'ACTIVE_STANDBY' ? 'ACTIVE_STANDBY' : 'SINGLE',
+    amphorae: [],
+    flavorId: request?.flavorId,
+    availabilityZone: request?.amphora?.availabilityZone,
+    tags: Array.isArray(request?.tags) ? request.tags : [],
+    createdAt,
+    adminStateUp: true,
+    amphoraTemplate: request?.amphora,
+    listenerPorts: Array.isArray(request?.listenerPorts) ? request.listenerPorts : [],
+    timing: request?.timing as LoadBalancerRecord['timing'],
+  };
+}
+
+/** The record as clients see it: without the build template and timing the entity keeps for itself. */
+export function publicRecord(record: LoadBalancerRecord): LoadBalancer & { adminStateUp: boolean } {
+  const { amphoraTemplate: _template, listenerPorts: _ports, timing: _timing, ...visible } = record;
+  return visible;
+}
+
+/** The search attributes a child operation starts with, so that it needs no upsert of its own. */
+export function startAttributes(record: LoadBalancerRecord, operation: OperationName): SearchAttributePair[] {
+  const status =
+    operation === 'create' ? 'PENDING_CREATE' : operation === 'delete' ? 'PENDING_DELETE' : 'PENDING_UPDATE';
+  return [
+    { key: LoadBalancerIdAttribute, value: record.id },
+    { key: ProjectIdAttribute, value: record.projectId },
+    { key: LoadBalancerNameAttribute, value: record.name },
+    { key: AmphoraOperationAttribute, value: operation },
+    { key: ProvisioningStatusAttribute, value: status },
+  ] as SearchAttributePair[];
+}
