@@ -1,6 +1,7 @@
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
+import { parseControllerSettings, type ControllerSettings } from './controller/settings';
 import { parseOpenStackSettings, type OpenStackSettings } from './drivers/openstack/settings';
 
 /**
@@ -58,6 +59,7 @@ export interface AppConfig {
   drivers: DriverSelection;
   logLevel: z.infer<typeof EnvSchema>['AMPHORA_LOG_LEVEL'];
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+  controller: ControllerSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxConcurrentActivities: vars.AMPHORA_WORKER_MAX_ACTIVITIES,
       maxConcurrentWorkflowTasks: vars.AMPHORA_WORKER_MAX_WORKFLOW_TASKS,
     },
+    controller: parseControllerSettings(present),
   };
 }
 

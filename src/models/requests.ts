@@ -72,6 +72,8 @@ export const CreateLoadBalancerInputSchema = z
     projectId: ResourceIdSchema,
     name: z.string().max(255).default(''),
     description: z.string().max(255).default(''),
+    /** False keeps the load balancer built but administratively down. */
+    adminStateUp: z.boolean().default(true),
     topology: TopologySchema,
     vip: VipRequestSchema,
     amphora: AmphoraTemplateSchema,

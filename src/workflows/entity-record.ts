@@ -29,7 +29,7 @@ export function initialRecord(request: CreateLoadBalancerInput, createdAt: strin
     availabilityZone: request?.amphora?.availabilityZone,
     tags: Array.isArray(request?.tags) ? request.tags : [],
     createdAt,
-    adminStateUp: true,
+    adminStateUp: request?.adminStateUp !== false,
     amphoraTemplate: request?.amphora,
     listenerPorts: Array.isArray(request?.listenerPorts) ? request.listenerPorts : [],
     timing: request?.timing as LoadBalancerRecord['timing'],

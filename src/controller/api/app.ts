@@ -1,0 +1,88 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { ConflictError, InputError, NotFoundError } from '../errors';
+import { amphoraRoutes } from './amphora-routes';
+import { authenticate } from './auth';
+import type { ApiDependencies, ApiEnv } from './context';
+import { ApiFault } from './faults';
+import { loadBalancerRoutes } from './load-balancer-routes';
+
+/** The versions Octavia's root document lists that this API's behaviour matches (tags arrived in v2.5). */
+const VERSIONS = [
+  ['v2.0', '2016-12-11T00:00:00Z'],
+  ['v2.1', '2018-04-20T00:00:00Z'],
+  ['v2.2', '2018-07-31T00:00:00Z'],
+  ['v2.3', '2018-12-18T00:00:00Z'],
+  ['v2.4', '2018-12-19T00:00:00Z'],
+  ['v2.5', '2019-01-21T00:00:00Z'],
+] as const;
+
+/** The status and fault for any error a route throws: the controller's errors map to Octavia's statuses. */
+function faultFor(err: unknown): ApiFault {
+  if (err instanceof ApiFault) return err;
+  if (err instanceof NotFoundError) return new ApiFault(404, err.message);
+  if (err instanceof ConflictError) return new ApiFault(409, err.message);
+  if (err instanceof InputError)
+    return new ApiFault(400, `Invalid input for field/attribute ${err.field}. ${err.constraint}`);
+  if (err instanceof HTTPException) return new ApiFault(err.status, err.message);
+  return new ApiFault(500, 'Internal Server Error: the request failed on the server; see its logs for the request id.');
+}
+
+/**
+ * The Octavia v2-compatible REST API: `GET /` (versions) and, under both `/v2` and `/v2.0`, `/lbaas/loadbalancers`
+ * and `/octavia/amphorae`. Every error is Octavia's `{faultcode, faultstring, debuginfo}`; nothing a request does can
+ * take the server down.
+ */
+export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const { logger, settings } = deps;
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Method, path and status only: bodies and headers can carry tokens and user data.
+    logger.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'api request',
+    );
+  });
+
+  app.get('/', (c) => {
+    const base = new URL(c.req.url).origin;
+    return c.json({
+      versions: VERSIONS.map(([id, updated], index) => ({
+        id,
+        status: index === VERSIONS.length - 1 ? 'CURRENT' : 'SUPPORTED',
+        updated,
+        links: [{ href: `${base}/v2`, rel: 'self' }],
+      })),
+    });
+  });
+
+  const v2 = new Hono<ApiEnv>();
+  v2.use(
+    bodyLimit({
+      maxSize: settings.api.maxBodyBytes,
+      onError: () => {
+        throw new ApiFault(
+          400,
+          `Request body is larger than ${settings.api.maxBodyBytes} bytes; send a smaller request.`,
+        );
+      },
+    }),
+  );
+  v2.use(authenticate(settings.api.auth));
+  v2.route('/lbaas/loadbalancers', loadBalancerRoutes(deps));
+  v2.route('/octavia/amphorae', amphoraRoutes(deps));
+  app.route('/v2', v2);
+  app.route('/v2.0', v2);
+
+  app.notFound((c) => c.json(new ApiFault(404, `The resource ${c.req.path} could not be found.`).body, 404));
+  app.onError((err, c) => {
+    const fault = faultFor(err);
+    if (fault.status >= 500) logger.error({ err, method: c.req.method, path: c.req.path }, 'api request failed');
+    return c.json(fault.body, fault.status);
+  });
+  return app;
+}

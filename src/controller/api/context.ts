@@ -1,0 +1,70 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { Logger } from '../../logger';
+import { describeZodError } from '../../models';
+import type { LoadBalancerController } from '../load-balancers';
+import type { ControllerSettings } from '../settings';
+import { ApiFault, invalidField } from './faults';
+
+/** Who is calling: a project, or an admin (a token with no project, or no-auth mode). */
+export interface Caller {
+  projectId?: string;
+  admin: boolean;
+}
+
+/** Variables the middleware sets on each request. */
+export interface ApiEnv {
+  Variables: { caller: Caller };
+}
+
+/** What the routes work with. */
+export interface ApiDependencies {
+  controller: LoadBalancerController;
+  settings: ControllerSettings;
+  logger: Logger;
+}
+
+/** Reads and validates a JSON body; malformed JSON and each bad field become a 400 that names the field. */
+export async function readBody<S extends z.ZodType>(c: Context<ApiEnv>, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : 'not JSON';
+    throw new ApiFault(400, `Malformed JSON in request body: ${reason}`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const { field, constraint } = describeZodError(parsed.error);
+    // Octavia names the attribute, not the wrapper object it sits in.
+    throw invalidField(field.replace(/^loadbalancer\./, ''), valueAt(body, field.split('.')), constraint);
+  }
+  return parsed.data;
+}
+
+/** Validates one path or query value. */
+export function readValue<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidField(field, value, parsed.error.issues[0]?.message ?? 'Value is invalid');
+  return parsed.data;
+}
+
+function valueAt(body: unknown, path: string[]): unknown {
+  return path.reduce<unknown>(
+    (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+    body,
+  );
+}
+
+/** Refuses a caller who may not see or change a project's resources. */
+export function ensureProject(caller: Caller, projectId: string): void {
+  if (!caller.admin && caller.projectId !== projectId) {
+    throw new ApiFault(403, 'Policy does not allow this request to be performed.');
+  }
+}
+
+/** Refuses a non-admin caller (the amphora API is for operators). */
+export function ensureAdmin(caller: Caller): void {
+  if (!caller.admin) throw new ApiFault(403, 'Policy does not allow this request to be performed.');
+}

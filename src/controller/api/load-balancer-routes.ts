@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import type { CreateLoadBalancerInput } from '../../models';
+import type { PublicLoadBalancer } from '../load-balancers';
+import { ensureProject, readBody, readValue, type ApiDependencies, type ApiEnv } from './context';
+import { ApiFault, invalidField } from './faults';
+import { CascadeSchema, CreateLoadBalancerBody, LimitSchema, UpdateLoadBalancerBody, UuidSchema } from './schemas';
+import { loadBalancerView, pick } from './views';
+
+/** Octavia's list filters this API honours, by query parameter. */
+const FILTERS = {
+  id: (lb: PublicLoadBalancer) => lb.id,
+  name: (lb: PublicLoadBalancer) => lb.name,
+  description: (lb: PublicLoadBalancer) => lb.description,
+  project_id: (lb: PublicLoadBalancer) => lb.projectId,
+  provisioning_status: (lb: PublicLoadBalancer) => lb.provisioningStatus,
+  operating_status: (lb: PublicLoadBalancer) => lb.operatingStatus,
+  vip_address: (lb: PublicLoadBalancer) => lb.vip?.ipAddress,
+  vip_subnet_id: (lb: PublicLoadBalancer) => lb.vip?.subnetId,
+  vip_network_id: (lb: PublicLoadBalancer) => lb.vip?.networkId,
+  vip_port_id: (lb: PublicLoadBalancer) => lb.vip?.portId,
+} as const;
+
+/** `/lbaas/loadbalancers`: create, list with filters and paging, show, update, delete, status tree, failover. */
+export function loadBalancerRoutes({ controller, settings }: ApiDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  const find = async (c: { req: { param(name: 'id'): string }; get(key: 'caller'): ApiEnv['Variables']['caller'] }) => {
+    const id = readValue(UuidSchema, c.req.param('id'), 'id');
+    const view = await controller.require(id);
+    ensureProject(c.get('caller'), view.record.projectId);
+    return view;
+  };
+
+  routes.post('/', async (c) => {
+    const { loadbalancer: body } = await readBody(c, CreateLoadBalancerBody);
+    const caller = c.get('caller');
+    const projectId = body.project_id ?? body.tenant_id ?? caller.projectId ?? 'admin';
+    ensureProject(caller, projectId);
+    let topology = settings.defaultTopology;
+    if (body.flavor_id) {
+      const flavored = settings.flavorTopologies[body.flavor_id];
+      if (!flavored)
+        throw invalidField(
+          'flavor_id',
+          body.flavor_id,
+          `Unknown flavor; known flavors: ${Object.keys(settings.flavorTopologies).join(', ') || 'none'}`,
+        );
+      topology = flavored;
+    }
+    const request: CreateLoadBalancerInput = {
+      loadBalancerId: randomUUID(),
+      projectId,
+      name: body.name ?? '',
+      description: body.description ?? '',
+      adminStateUp: body.admin_state_up ?? true,
+      topology,
+      vip: {
+        ...(body.vip_subnet_id ? { subnetId: body.vip_subnet_id } : {}),
+        ...(body.vip_network_id ? { networkId: body.vip_network_id } : {}),
+        ...(body.vip_port_id ? { portId: body.vip_port_id } : {}),
+        ...(body.vip_address ? { ipAddress: body.vip_address } : {}),
+        ...(body.vip_qos_policy_id ? { qosPolicyId: body.vip_qos_policy_id } : {}),
+      },
+      amphora: {
+        ...settings.amphoraTemplate,
+        ...(body.availability_zone ? { availabilityZone: body.availability_zone } : {}),
+      },
+      ...(body.flavor_id ? { flavorId: body.flavor_id } : {}),
+      tags: body.tags ?? [],
+      timing: settings.timing,
+    };
+    const created = await controller.create(request);
+    return c.json({ loadbalancer: loadBalancerView(created) }, 201);
+  });
+
+  routes.get('/', async (c) => {
+    const caller = c.get('caller');
+    const query = c.req.query();
+    const limit = query.limit === undefined ? undefined : readValue(LimitSchema, query.limit, 'limit');
+    const filters = Object.entries(FILTERS).filter(([name]) => query[name] !== undefined);
+    let found = await controller.list({
+      projectId: caller.admin ? query.project_id : caller.projectId,
+      name: query.name,
+      provisioningStatus: query.provisioning_status,
+    });
+    found = found.filter((lb) => filters.every(([name, read]) => read(lb) === query[name]));
+    if (query.page_reverse === 'true' || query.page_reverse === 'True') found.reverse();
+    let start = 0;
+    if (query.marker !== undefined) {
+      const index = found.findIndex((lb) => lb.id === query.marker);
+      if (index < 0) throw invalidField('marker', query.marker, 'No load balancer with this id is in the listing');
+      start = index + 1;
+    }
+    const page = limit === undefined ? found.slice(start) : found.slice(start, start + limit);
+    const fields = (c.req.queries('fields') ?? []).flatMap((value) => value.split(',')).filter(Boolean);
+    const links = [];
+    const last = page[page.length - 1];
+    if (limit !== undefined && last && start + limit < found.length) {
+      const next = new URL(c.req.url);
+      next.searchParams.set('marker', last.id);
+      links.push({ rel: 'next', href: next.toString() });
+    }
+    return c.json({ loadbalancers: page.map((lb) => pick(loadBalancerView(lb), fields)), loadbalancers_links: links });
+  });
+
+  routes.get('/:id', async (c) => {
+    const view = await find(c);
+    const fields = (c.req.queries('fields') ?? []).flatMap((value) => value.split(',')).filter(Boolean);
+    return c.json({ loadbalancer: pick(loadBalancerView({ ...view.record }), fields) });
+  });
+
+  routes.put('/:id', async (c) => {
+    const { loadbalancer: body } = await readBody(c, UpdateLoadBalancerBody);
+    const view = await find(c);
+    const updated = await controller.update(view.record.id, {
+      ...(body.name != null ? { name: body.name } : {}),
+      ...(body.description != null ? { description: body.description } : {}),
+      ...(body.admin_state_up != null ? { adminStateUp: body.admin_state_up } : {}),
+      ...(body.tags != null ? { tags: body.tags } : {}),
+    });
+    return c.json({ loadbalancer: loadBalancerView(updated) });
+  });
+
+  routes.delete('/:id', async (c) => {
+    // Bad input is a 400 whether or not the load balancer exists: check it before looking.
+    const cascade = readValue(CascadeSchema, c.req.query('cascade'), 'cascade');
+    const view = await find(c);
+    await controller.delete(view.record.id, cascade);
+    return c.body(null, 204);
+  });
+
+  routes.get('/:id/status', async (c) => {
+    const { record } = await find(c);
+    return c.json({
+      statuses: {
+        loadbalancer: {
+          id: record.id,
+          name: record.name,
+          provisioning_status: record.provisioningStatus,
+          operating_status: record.operatingStatus,
+          listeners: [],
+        },
+      },
+    });
+  });
+
+  routes.put('/:id/failover', async (c) => {
+    const view = await find(c);
+    await controller.failover(view.record.id);
+    return c.body(null, 202);
+  });
+
+  routes.all('/:id/*', () => {
+    throw new ApiFault(404, 'The resource could not be found.');
+  });
+  return routes;
+}

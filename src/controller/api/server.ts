@@ -1,0 +1,51 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../../config';
+import type { Logger } from '../../logger';
+import { LoadBalancerController } from '../load-balancers';
+import { requireApiTokens } from '../settings';
+import { createApiApp } from './app';
+
+/** A running API server. */
+export interface ApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the REST API on the configured address. It never blocks on an operation: every request returns once
+ * Temporal has accepted it (the seed's 200 ms rule); clients poll for progress.
+ *
+ * @throws ConfigError when token auth is configured without tokens.
+ */
+export async function startApiServer(
+  config: AppConfig,
+  client: Client,
+  logger: Logger,
+  port?: number,
+): Promise<ApiServer> {
+  const settings = config.controller;
+  requireApiTokens(settings);
+  if (settings.api.auth.mode === 'noauth') {
+    logger.warn(
+      { auth: 'noauth' },
+      'AMPHORA_API_AUTH=noauth: every caller is an operator with full access; use only on a trusted host',
+    );
+  }
+  const controller = new LoadBalancerController(client, config.taskQueue);
+  const app = createApiApp({ controller, settings, logger });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, hostname: settings.api.host, port: port ?? settings.api.port }, () =>
+      resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const address = server.address();
+  const boundPort = address && typeof address === 'object' ? address.port : settings.api.port;
+  const url = `http://${settings.api.host.includes(':') ? `[${settings.api.host}]` : settings.api.host}:${boundPort}`;
+  logger.info({ url, auth: settings.api.auth.mode, taskQueue: config.taskQueue }, 'api server listening');
+  return {
+    url,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { ConfigError } from '../config-error';
+import { TopologySchema, type AmphoraTemplate, type Timing, type Topology } from '../models';
+
+/** How the REST API checks callers. */
+export type ApiAuth = { mode: 'token'; tokens: { token: string; projectId?: string }[] } | { mode: 'noauth' };
+
+/** What the controller (REST API and CLI) needs beyond the Temporal connection. */
+export interface ControllerSettings {
+  api: { host: string; port: number; auth: ApiAuth; maxBodyBytes: number };
+  /** Topology of a load balancer created without a flavor, and per flavor id. */
+  defaultTopology: Topology;
+  flavorTopologies: Record<string, Topology>;
+  /** What new amphorae are built from (Octavia's amp_image_id, amp_flavor_id, amp_boot_network_list). */
+  amphoraTemplate: AmphoraTemplate;
+  /** Octavia's amp_active_wait_sec and amp_active_retries, for the operations the controller starts. */
+  timing: Pick<Timing, 'buildPollIntervalMs' | 'buildPollAttempts'>;
+}
+
+const whole = (min: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int(`expected ${what}`)
+    .min(min, `expected ${what}`);
+
+const SettingsSchema = z.object({
+  AMPHORA_API_LISTEN: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+:\d{1,5}$/, 'expected host:port, for example 127.0.0.1:9876')
+    .default('127.0.0.1:9876'),
+  AMPHORA_API_AUTH: z.enum(['token', 'noauth'], { error: 'expected token or noauth' }).default('token'),
+  AMPHORA_API_TOKENS: z
+    .string()
+    .regex(/^[^\s,=]+(=[^\s,=]+)?(,[^\s,=]+(=[^\s,=]+)?)*$/, 'expected token[=project],token[=project],...')
+    .optional(),
+  AMPHORA_API_MAX_BODY_BYTES: whole(1024, 'a byte count >= 1024').default(65_536),
+  AMPHORA_DEFAULT_TOPOLOGY: TopologySchema.default('SINGLE'),
+  AMPHORA_FLAVOR_TOPOLOGIES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON, for example {"<flavor-id>": "ACTIVE_STANDBY"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), TopologySchema, { error: 'expected {"<flavor-id>": "SINGLE" | "ACTIVE_STANDBY"}' }))
+    .default({}),
+  AMPHORA_AMP_IMAGE_ID: z.string().min(1).default('amphora-image'),
+  AMPHORA_AMP_FLAVOR_ID: z.string().min(1).default('amphora-flavor'),
+  AMPHORA_MGMT_NETWORK_ID: z.string().min(1).default('lb-mgmt-net'),
+  AMPHORA_AMP_SSH_KEY_NAME: z.string().min(1).optional(),
+  AMPHORA_AMP_SECURITY_GROUPS: z.string().optional(),
+  AMPHORA_BUILD_POLL_INTERVAL_MS: whole(1, 'milliseconds above 0').default(10_000),
+  AMPHORA_BUILD_POLL_ATTEMPTS: whole(1, 'a number of looks above 0').default(30),
+});
+
+/**
+ * Reads the controller's settings from the environment (empty variables count as unset).
+ *
+ * @throws {@link ConfigError} naming every bad variable; with token auth, AMPHORA_API_TOKENS is required and tokens
+ *   are never echoed.
+ */
+export function parseControllerSettings(env: Record<string, string | undefined>): ControllerSettings {
+  const parsed = SettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '?');
+      const shown = variable === 'AMPHORA_API_TOKENS' ? '(hidden)' : JSON.stringify(env[variable] ?? '');
+      return { variable, text: `${variable}=${shown}: ${issue.message}` };
+    });
+    throw new ConfigError(
+      `Invalid configuration: ${problems.map((p) => p.text).join('; ')}`,
+      problems.map((p) => p.variable),
+    );
+  }
+  const vars = parsed.data;
+  const [host, port] = splitHostPort(vars.AMPHORA_API_LISTEN);
+  let auth: ApiAuth = { mode: 'noauth' };
+  if (vars.AMPHORA_API_AUTH === 'token') {
+    auth = {
+      mode: 'token',
+      tokens: (vars.AMPHORA_API_TOKENS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((entry) => {
+          const [token = '', projectId] = entry.split('=');
+          return projectId ? { token, projectId } : { token };
+        }),
+    };
+  }
+  return {
+    api: { host, port, auth, maxBodyBytes: vars.AMPHORA_API_MAX_BODY_BYTES },
+    defaultTopology: vars.AMPHORA_DEFAULT_TOPOLOGY,
+    flavorTopologies: vars.AMPHORA_FLAVOR_TOPOLOGIES,
+    amphoraTemplate: {
+      imageId: vars.AMPHORA_AMP_IMAGE_ID,
+      flavor: vars.AMPHORA_AMP_FLAVOR_ID,
+      managementNetworkId: vars.AMPHORA_MGMT_NETWORK_ID,
+      keys: vars.AMPHORA_AMP_SSH_KEY_NAME ? [vars.AMPHORA_AMP_SSH_KEY_NAME] : [],
+      securityGroups: (vars.AMPHORA_AMP_SECURITY_GROUPS ?? '').split(',').filter(Boolean),
+    },
+    timing: {
+      buildPollIntervalMs: vars.AMPHORA_BUILD_POLL_INTERVAL_MS,
+      buildPollAttempts: vars.AMPHORA_BUILD_POLL_ATTEMPTS,
+    },
+  };
+}
+
+/** Whether the API needs tokens it was not given: checked when the API starts, not for the worker or the CLI. */
+export function requireApiTokens(settings: ControllerSettings): void {
+  if (settings.api.auth.mode === 'token' && settings.api.auth.tokens.length === 0) {
+    throw new ConfigError(
+      'Invalid configuration: AMPHORA_API_TOKENS is required with AMPHORA_API_AUTH=token (set token[=project],... or, for local use only, AMPHORA_API_AUTH=noauth)',
+      ['AMPHORA_API_TOKENS'],
+    );
+  }
+}
+
+function splitHostPort(listen: string): [string, number] {
+  const index = listen.lastIndexOf(':');
+  return [listen.slice(0, index).replace(/^\[|\]$/g, ''), Number(listen.slice(index + 1))];
+}
