@@ -128,6 +128,20 @@ frontend_answers() {
   "$1" operator cluster health --address "$ip:$port" >/dev/null 2>&1
 }
 
+# start-dev registers --search-attribute flags only in a new database; on a database from an older version of this
+# script, attributes added since are missing, so register whatever is not there yet.
+ensure_search_attributes() {
+  local cli="$1" existing attribute
+  existing="$("$cli" operator search-attribute list --address "$ip:$port" --namespace "$namespace" 2>/dev/null)" || return 0
+  for attribute in "${SEARCH_ATTRIBUTES[@]}"; do
+    if ! grep -qE "^[[:space:]]*${attribute%%=*}[[:space:]]" <<<"$existing"; then
+      "$cli" operator search-attribute create --address "$ip:$port" --namespace "$namespace" \
+        --name "${attribute%%=*}" --type "${attribute#*=}" >/dev/null &&
+        say "registered search attribute ${attribute%%=*} (${attribute#*=})"
+    fi
+  done
+}
+
 cmd_install() {
   local cli
   cli="$(ensure_cli)"
@@ -143,6 +157,13 @@ cmd_start() {
   local -a args
   mapfile -t args < <(server_args)
   say "Temporal dev server on $ip:$port, Web UI http://$ip:$ui_port, state in $db_file (Ctrl-C stops it)"
+  (
+    for _ in $(seq 1 200); do
+      frontend_answers "$cli" && break
+      sleep 0.3
+    done
+    ensure_search_attributes "$cli"
+  ) &
   exec "$cli" "${args[@]}"
 }
 
@@ -150,6 +171,7 @@ cmd_up() {
   local cli pid
   cli="$(ensure_cli)"
   if pid="$(running_pid)"; then
+    ensure_search_attributes "$cli"
     say "already running (pid $pid) on $ip:$port; Web UI http://$ip:$ui_port"
     return 0
   fi
@@ -173,6 +195,7 @@ cmd_up() {
     ((SECONDS < deadline)) || die "the dev server did not answer on $ip:$port within 60 s (log: $log_file)"
     sleep 0.3
   done
+  ensure_search_attributes "$cli"
   say "started (pid $pid) on $ip:$port, state in $db_file, log in $log_file"
   say "Web UI: http://$ip:$ui_port/namespaces/$namespace/workflows"
   say "stop it with: ./temporal-dev.sh down"

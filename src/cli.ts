@@ -1,15 +1,37 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from './config';
+import { startApiServer } from './controller/api/server';
+import { connectClient } from './controller/client';
+import { amphoraCommands } from './controller/cli/amphora-commands';
+import { loadBalancerCommands } from './controller/cli/lb-commands';
+import { ControllerError } from './controller/errors';
 import { createLogger, installTemporalLogging } from './logger';
 import { startWorker } from './worker';
 
 /** Prints one clear line and exits non-zero: the CLI never dumps a stack trace at a user. */
 function fail(err: unknown): never {
-  const message = err instanceof Error ? err.message : String(err);
+  // The outer message says what failed, the causes why ("Failed to start Workflow: ... no mapping for ...").
+  const messages: string[] = [];
+  const complete = err instanceof ControllerError || err instanceof ConfigError;
+  let current: unknown = err;
+  while (current instanceof Error) {
+    const text = current.message;
+    if (text && !messages.some((seen) => seen.includes(text))) messages.push(text);
+    current = complete ? undefined : current.cause;
+  }
+  if (messages.length === 0) messages.push(typeof err === 'string' ? err : 'unexpected failure');
+  const message = messages.join(': ');
   process.stderr.write(`amphora: ${message}\n`);
   process.exit(err instanceof ConfigError ? 2 : 1);
 }
+
+/** Resolves on SIGINT or SIGTERM. */
+const stopSignal = () =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 
 const program = new Command()
   .name('amphora')
@@ -28,6 +50,25 @@ program
     const worker = await startWorker(config, logger);
     await worker.done;
   });
+
+program
+  .command('server')
+  .description(
+    'Serve the Octavia v2-compatible REST API on AMPHORA_API_LISTEN (127.0.0.1:9876), checking X-Auth-Token against AMPHORA_API_TOKENS. Stops on SIGINT/SIGTERM.',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const { client, close } = await connectClient(config);
+    const server = await startApiServer(config, client, logger);
+    process.stderr.write(`amphora: API listening on ${server.url} (Octavia v2 under /v2 and /v2.0)\n`);
+    await stopSignal();
+    await server.close();
+    await close();
+  });
+
+program.addCommand(loadBalancerCommands());
+program.addCommand(amphoraCommands());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode);

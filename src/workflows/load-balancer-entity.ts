@@ -184,8 +184,11 @@ export async function loadBalancerEntity(input: LoadBalancerEntityInput): Promis
       } else if (operation.kind === 'failover' || operation.kind === 'failover-amphora') {
         const targets = operation.amphoraId ? [operation.amphoraId] : record.amphorae.map((amphora) => amphora.id);
         for (const [index, amphoraId] of targets.entries()) {
+          const childId = targets.length > 1 ? `${workflowId}-${index + 1}` : workflowId;
+          // Point watchers at the child that is running now, one amphora after the other.
+          current = { ...current, workflowId: childId };
           const replaced = await executeChild(failoverAmphora, {
-            workflowId: targets.length > 1 ? `${workflowId}-${index + 1}` : workflowId,
+            workflowId: childId,
             typedSearchAttributes: startAttributes(record, 'failover'),
             args: [{ loadBalancer: record, amphoraId, timing }],
           });
