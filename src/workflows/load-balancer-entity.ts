@@ -14,6 +14,7 @@ import { createLoadBalancer } from './create-load-balancer';
 import { deleteLoadBalancer } from './delete-load-balancer';
 import {
   deleteLoadBalancerUpdate,
+  entityWorkflowId,
   EntityRejections,
   failoverAmphoraUpdate,
   failoverLoadBalancerUpdate,
@@ -164,7 +165,8 @@ export async function loadBalancerEntity(input: LoadBalancerEntityInput): Promis
   /** Runs one operation as a child workflow and folds its outcome into the record. */
   async function run(operation: Pending): Promise<void> {
     operations += 1;
-    const workflowId = `${workflowInfo().workflowId}-${operations}-${operation.kind}`;
+    // From the load balancer's id, not the run's: the same on replay, whatever runs it.
+    const workflowId = `${entityWorkflowId(record.id)}-${operations}-${operation.kind}`;
     current = { kind: operation.kind, workflowId, startedAt: new Date().toISOString() };
     const timing = record.timing;
     const options = (kind: Parameters<typeof startAttributes>[1]) => ({

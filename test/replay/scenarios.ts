@@ -10,6 +10,8 @@ import {
   plugMemberNetwork,
   unplugMemberNetwork,
 } from '../../src/workflows';
+import { LoadBalancerController } from '../../src/controller/load-balancers';
+import { entityWorkflowId } from '../../src/workflows/entity-types';
 import { createRequest, FAST_TIMING, statusOf, type Orchestrator } from '../workflows/orchestrator';
 
 /**
@@ -146,6 +148,36 @@ export class ScenarioRun {
       ...this.options,
       args: [{ loadBalancer: lb, timing: FAST_TIMING }],
     });
+  }
+
+  /**
+   * Drives a load balancer entity through the controller: create, rename, fail over, plug a member network, then
+   * delete; the entity's own history is saved once it has ended with the DELETED record.
+   */
+  async entity(): Promise<WorkflowHandle> {
+    const controller = new LoadBalancerController(this.client, this.orchestrator.taskQueue);
+    const request = createRequest({ topology: 'ACTIVE_STANDBY' });
+    this.inject([]);
+    await controller.create(request);
+    const settled = async () => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const view = await controller.get(request.loadBalancerId);
+        if (!view) return;
+        if (!view.current && !view.record.provisioningStatus.startsWith('PENDING_')) return;
+        if (Date.now() > deadline) throw new Error(`load balancer ${request.loadBalancerId} never settled`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await settled();
+    await controller.update(request.loadBalancerId, { name: 'renamed', tags: ['replay'] });
+    await controller.failover(request.loadBalancerId);
+    await settled();
+    await controller.plugNetwork(request.loadBalancerId, 'member-net-a');
+    await settled();
+    await controller.delete(request.loadBalancerId, true);
+    await settled();
+    return this.client.workflow.getHandle(entityWorkflowId(request.loadBalancerId));
   }
 
   /** Waits until the workflow's status query names `step` as the current step. */
@@ -324,5 +356,14 @@ export const SCENARIOS: readonly Scenario[] = [
     ending: 'failed',
     failure: { type: 'StepFailedError', step: 'delete STANDALONE amphora' },
     start: (run) => run.delete('SINGLE', [permanent('delete')]),
+  },
+  {
+    name: 'load-balancer-entity',
+    workflow: 'loadBalancerEntity',
+    shows:
+      'the entity of one load balancer: create, a rename (an update), a failover of both amphorae, a member plug and a cascade delete, each as a child workflow; it ends with the DELETED record',
+    ending: 'completed',
+    leavesNothing: true,
+    start: (run) => run.entity(),
   },
 ];
