@@ -6,6 +6,7 @@ import { connectClient } from './controller/client';
 import { amphoraCommands } from './controller/cli/amphora-commands';
 import { loadBalancerCommands } from './controller/cli/lb-commands';
 import { ControllerError } from './controller/errors';
+import { createNoopDrivers } from './drivers';
 import { createLogger, installTemporalLogging } from './logger';
 import { startWorker } from './worker';
 
@@ -60,10 +61,15 @@ program
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
     const { client, close } = await connectClient(config);
-    const server = await startApiServer(config, client, logger);
+    // With noop networking there is no Neutron: answer its lookups from the noop cloud (share AMPHORA_NOOP_STATE
+    // with the workers to see their ports too).
+    const noop =
+      config.drivers.network === 'noop' ? createNoopDrivers({ state: config.drivers.noop.state }) : undefined;
+    const server = await startApiServer(config, client, logger, undefined, noop?.cloud);
     process.stderr.write(`amphora: API listening on ${server.url} (Octavia v2 under /v2 and /v2.0)\n`);
     await stopSignal();
     await server.close();
+    noop?.close();
     await close();
   });
 

@@ -7,6 +7,7 @@ import { authenticate } from './auth';
 import type { ApiDependencies, ApiEnv } from './context';
 import { ApiFault } from './faults';
 import { loadBalancerRoutes } from './load-balancer-routes';
+import { noopNeutronRoutes } from './noop-neutron-routes';
 
 /** The versions Octavia's root document lists that this API's behaviour matches (tags arrived in v2.5). */
 const VERSIONS = [
@@ -75,6 +76,7 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   v2.use(authenticate(settings.api.auth));
   v2.route('/lbaas/loadbalancers', loadBalancerRoutes(deps));
   v2.route('/octavia/amphorae', amphoraRoutes(deps));
+  if (deps.noopCloud) v2.route('/', noopNeutronRoutes(deps.noopCloud));
   app.route('/v2', v2);
   app.route('/v2.0', v2);
 

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import type { NoopCloud } from '../../drivers/noop/cloud';
 import type { Logger } from '../../logger';
 import { describeZodError } from '../../models';
 import type { LoadBalancerController } from '../load-balancers';
@@ -22,6 +23,8 @@ export interface ApiDependencies {
   controller: LoadBalancerController;
   settings: ControllerSettings;
   logger: Logger;
+  /** With the noop network driver: the pretend cloud whose networks the Neutron lookups answer from. */
+  noopCloud?: NoopCloud;
 }
 
 /** Reads and validates a JSON body; malformed JSON and each bad field become a 400 that names the field. */

@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../config';
+import type { NoopCloud } from '../../drivers/noop/cloud';
 import type { Logger } from '../../logger';
 import { LoadBalancerController } from '../load-balancers';
 import { requireApiTokens } from '../settings';
@@ -23,6 +24,7 @@ export async function startApiServer(
   client: Client,
   logger: Logger,
   port?: number,
+  noopCloud?: NoopCloud,
 ): Promise<ApiServer> {
   const settings = config.controller;
   requireApiTokens(settings);
@@ -33,7 +35,7 @@ export async function startApiServer(
     );
   }
   const controller = new LoadBalancerController(client, config.taskQueue);
-  const app = createApiApp({ controller, settings, logger });
+  const app = createApiApp({ controller, settings, logger, noopCloud });
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: settings.api.host, port: port ?? settings.api.port }, () =>
       resolve(started),

@@ -8,7 +8,8 @@ export interface NetworkSeed {
 
 /**
  * What a new noop cloud holds: the management network the amphorae boot on, a VIP network, and two member
- * networks. Addresses are from the documentation ranges (RFC 5737); nothing is ever sent to them.
+ * networks. Names equal ids, so that clients which look resources up by name (the openstack CLI does, for ids that
+ * are not UUIDs) find them. Addresses are from the documentation ranges (RFC 5737); nothing is ever sent to them.
  */
 export const DEFAULT_NETWORKS: readonly NetworkSeed[] = [
   {
@@ -18,17 +19,17 @@ export const DEFAULT_NETWORKS: readonly NetworkSeed[] = [
     ],
   },
   {
-    network: { id: 'vip-net', name: 'public', routerExternal: true },
+    network: { id: 'vip-net', name: 'vip-net', routerExternal: true },
     subnets: [
-      { id: 'vip-subnet', name: 'public-subnet', cidr: '198.51.100.0/24', ipVersion: 4, gatewayIp: '198.51.100.1' },
+      { id: 'vip-subnet', name: 'vip-subnet', cidr: '198.51.100.0/24', ipVersion: 4, gatewayIp: '198.51.100.1' },
     ],
   },
   {
-    network: { id: 'member-net-a', name: 'members-a' },
+    network: { id: 'member-net-a', name: 'member-net-a' },
     subnets: [
       {
         id: 'member-subnet-a',
-        name: 'members-a-subnet',
+        name: 'member-subnet-a',
         cidr: '203.0.113.0/25',
         ipVersion: 4,
         gatewayIp: '203.0.113.1',
@@ -36,11 +37,11 @@ export const DEFAULT_NETWORKS: readonly NetworkSeed[] = [
     ],
   },
   {
-    network: { id: 'member-net-b', name: 'members-b' },
+    network: { id: 'member-net-b', name: 'member-net-b' },
     subnets: [
       {
         id: 'member-subnet-b',
-        name: 'members-b-subnet',
+        name: 'member-subnet-b',
         cidr: '203.0.113.128/25',
         ipVersion: 4,
         gatewayIp: '203.0.113.129',

@@ -221,7 +221,7 @@ describe('NeutronNetworkDriver on the fake Neutron and Nova', () => {
       });
       expect(await bed.drivers.network.getSubnet(SEED.vipSubnetId)).toEqual({
         id: SEED.vipSubnetId,
-        name: 'public-subnet',
+        name: 'vip-subnet',
         networkId: SEED.vipNetworkId,
         cidr: '198.51.100.0/24',
         ipVersion: 4,
