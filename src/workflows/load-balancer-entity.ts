@@ -29,7 +29,7 @@ import {
   type OperationRef,
 } from './entity-types';
 import { failoverAmphora } from './failover-amphora';
-import { describeFailure } from './failures';
+import { describeFailure, FailureTypes } from './failures';
 import { plugMemberNetwork, unplugMemberNetwork } from './member-network';
 import { statusQuery } from './progress';
 import { initialRecord, publicRecord, startAttributes } from './entity-record';
@@ -47,6 +47,15 @@ type Pending = { kind: OperationKind; amphoraId?: string; networkId?: string };
  * when Temporal suggests it. It ends when the load balancer is deleted, returning the DELETED record.
  */
 export async function loadBalancerEntity(input: LoadBalancerEntityInput): Promise<LoadBalancerRecord> {
+  // Checked before anything reads the input: a malformed one must fail the workflow once, not crash its task forever.
+  if (!input || typeof input !== 'object' || !('create' in input || 'resume' in input)) {
+    throw ApplicationFailure.create({
+      type: FailureTypes.validation,
+      nonRetryable: true,
+      message:
+        'Invalid loadBalancerEntity request: (request): expected { create: <createLoadBalancer input> } or { resume: <entity state> }. Nothing was created; start it through the controller.',
+    });
+  }
   let record: LoadBalancerRecord;
   let operations = 0;
   let last: OperationRef | undefined;
