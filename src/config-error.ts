@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Raised when a setting is missing or malformed; the message names every bad variable and what it expects.
  *
@@ -15,3 +17,10 @@ export class ConfigError extends Error {
     super(message, options);
   }
 }
+
+/** A whole number read from an environment variable, at least `min`; the error says what is expected. */
+export const wholeNumberVariable = (min: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int(`expected ${what}`)
+    .min(min, `expected ${what}`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config-error';
+import { ConfigError, wholeNumberVariable } from '../config-error';
 import { TopologySchema, type AmphoraTemplate, type Timing, type Topology } from '../models';
 
 /** How the REST API checks callers. */
@@ -17,11 +17,7 @@ export interface ControllerSettings {
   timing: Pick<Timing, 'buildPollIntervalMs' | 'buildPollAttempts'>;
 }
 
-const whole = (min: number, what: string) =>
-  z.coerce
-    .number({ error: `expected ${what}` })
-    .int(`expected ${what}`)
-    .min(min, `expected ${what}`);
+const whole = wholeNumberVariable;
 
 const SettingsSchema = z.object({
   AMPHORA_API_LISTEN: z

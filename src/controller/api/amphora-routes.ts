@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { ensureAdmin, readValue, type ApiDependencies, type ApiEnv } from './context';
+import { ensureAdmin, readValue, requestedFields, type ApiDependencies, type ApiEnv } from './context';
 import { UuidSchema } from './schemas';
 import { amphoraView, pick } from './views';
 
@@ -10,7 +10,7 @@ export function amphoraRoutes({ controller }: ApiDependencies): Hono<ApiEnv> {
   routes.get('/', async (c) => {
     ensureAdmin(c.get('caller'));
     const loadBalancerId = c.req.query('loadbalancer_id');
-    const fields = (c.req.queries('fields') ?? []).flatMap((value) => value.split(',')).filter(Boolean);
+    const fields = requestedFields(c);
     const lbs = loadBalancerId
       ? [await controller.get(readValue(UuidSchema, loadBalancerId, 'loadbalancer_id'))].flatMap((view) =>
           view ? [view.record] : [],

@@ -71,3 +71,8 @@ export function ensureProject(caller: Caller, projectId: string): void {
 export function ensureAdmin(caller: Caller): void {
   if (!caller.admin) throw new ApiFault(403, 'Policy does not allow this request to be performed.');
 }
+
+/** Octavia's `fields` query parameter, repeated or comma-separated: the fields to keep in each answer. */
+export function requestedFields(c: Context<ApiEnv>): string[] {
+  return (c.req.queries('fields') ?? []).flatMap((value) => value.split(',')).filter(Boolean);
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { CreateLoadBalancerInput } from '../../models';
 import type { PublicLoadBalancer } from '../load-balancers';
-import { ensureProject, readBody, readValue, type ApiDependencies, type ApiEnv } from './context';
+import { ensureProject, readBody, readValue, requestedFields, type ApiDependencies, type ApiEnv } from './context';
 import { ApiFault, invalidField } from './faults';
 import { CascadeSchema, CreateLoadBalancerBody, LimitSchema, UpdateLoadBalancerBody, UuidSchema } from './schemas';
 import { loadBalancerView, pick } from './views';
@@ -93,7 +93,7 @@ export function loadBalancerRoutes({ controller, settings }: ApiDependencies): H
       start = index + 1;
     }
     const page = limit === undefined ? found.slice(start) : found.slice(start, start + limit);
-    const fields = (c.req.queries('fields') ?? []).flatMap((value) => value.split(',')).filter(Boolean);
+    const fields = requestedFields(c);
     const links = [];
     const last = page[page.length - 1];
     if (limit !== undefined && last && start + limit < found.length) {
@@ -106,7 +106,7 @@ export function loadBalancerRoutes({ controller, settings }: ApiDependencies): H
 
   routes.get('/:id', async (c) => {
     const view = await find(c);
-    const fields = (c.req.queries('fields') ?? []).flatMap((value) => value.split(',')).filter(Boolean);
+    const fields = requestedFields(c);
     return c.json({ loadbalancer: pick(loadBalancerView({ ...view.record }), fields) });
   });
 

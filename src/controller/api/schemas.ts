@@ -12,6 +12,14 @@ const CloudId = z
 const Text = z.string({ error: 'Value should be a string' }).max(255, 'Value should be at most 255 characters');
 const Tags = z.array(Text, { error: 'Value should be a list of strings' }).max(50, 'At most 50 tags');
 
+/** What both a create and an update may set. */
+const EditableFields = {
+  name: Text.nullish(),
+  description: Text.nullish(),
+  admin_state_up: z.boolean({ error: 'Value should be a boolean' }).nullish(),
+  tags: Tags.nullish(),
+};
+
 /** The body of POST /lbaas/loadbalancers. Unknown attributes are refused, as Octavia does. */
 export const CreateLoadBalancerBody = z
   .object(
@@ -19,9 +27,7 @@ export const CreateLoadBalancerBody = z
       loadbalancer: z
         .object(
           {
-            name: Text.nullish(),
-            description: Text.nullish(),
-            admin_state_up: z.boolean({ error: 'Value should be a boolean' }).nullish(),
+            ...EditableFields,
             project_id: CloudId.nullish(),
             tenant_id: CloudId.nullish(),
             vip_subnet_id: CloudId.nullish(),
@@ -32,7 +38,6 @@ export const CreateLoadBalancerBody = z
             flavor_id: CloudId.nullish(),
             provider: z.enum(['amphora', 'octavia'], { error: "Value should be 'amphora'" }).nullish(),
             availability_zone: Text.nullish(),
-            tags: Tags.nullish(),
             listeners: z
               .array(z.never(), {
                 error: 'Listeners are not supported by this service; create the load balancer without them',
@@ -62,17 +67,7 @@ export const CreateLoadBalancerBody = z
 export const UpdateLoadBalancerBody = z
   .object(
     {
-      loadbalancer: z
-        .object(
-          {
-            name: Text.nullish(),
-            description: Text.nullish(),
-            admin_state_up: z.boolean({ error: 'Value should be a boolean' }).nullish(),
-            tags: Tags.nullish(),
-          },
-          { error: 'Value should be an object' },
-        )
-        .strict(),
+      loadbalancer: z.object(EditableFields, { error: 'Value should be an object' }).strict(),
     },
     { error: 'Request body should be a JSON object with a "loadbalancer" object' },
   )

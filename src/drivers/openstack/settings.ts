@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../config-error';
+import { ConfigError, wholeNumberVariable } from '../../config-error';
 import { Secret } from './secret';
 
 /** Where to reach Keystone, who to be, and how patiently to talk to Nova and Neutron. */
@@ -29,11 +29,7 @@ export interface OpenStackSettings {
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, error: `expected an http(s) URL, for example ${example}` });
 const text = (what: string) => z.string({ error: `expected ${what}` }).min(1, `expected ${what}`);
-const whole = (min: number, what: string) =>
-  z.coerce
-    .number({ error: `expected ${what}` })
-    .int(`expected ${what}`)
-    .min(min, `expected ${what}`);
+const whole = wholeNumberVariable;
 
 const SettingsEnvSchema = z.object({
   OS_AUTH_URL: httpUrl('https://keystone.example.com:5000/v3').refine((url) => !/\/v2\.0\/?$/.test(url), {
