@@ -14,6 +14,7 @@ interface Results {
   >;
   latency_ms: Record<string, Percentiles>;
   storm: { amphorae: number; latency_ms: number; total_ms: number; failed: number };
+  storm_by_size: Record<string, number>;
 }
 
 const mark = (ok: boolean) => (ok ? '✔' : '✖');
@@ -28,6 +29,9 @@ export function renderTable(r: Results): string {
     `| overhead_ratio (create p50 / floor p50) | ${r.overhead_ratio} | ≤ 1.10 ${mark(r.overhead_ratio <= 1.1)} |`,
     `| lb_create_vs_hello (create p50 / hello p50) | ${r.lb_create_vs_hello} | |`,
     `| storm_total_over_latency (${r.storm.amphorae} failovers, ${r.storm.latency_ms} ms boot) | ${r.storm_total_over_latency} | ≤ 1.5 ${mark(r.storm_total_over_latency <= 1.5)} |`,
+    ...Object.entries(r.storm_by_size)
+      .filter(([count]) => Number(count) !== r.storm.amphorae)
+      .map(([count, ratio]) => `| storm_total_over_latency with ${count} failovers | ${ratio} | |`),
     `| storm_peak_rss_mb | ${r.storm_peak_rss_mb} | |`,
     `| storm failures | ${r.storm.failed} | 0 ${mark(r.storm.failed === 0)} |`,
     `| rollback_vs_create (fails at the last step, all undone) | ${r.rollback_vs_create} | |`,

@@ -12,11 +12,14 @@ const TEMPLATE: AmphoraTemplate = {
 };
 
 /** Builds `count` SINGLE load balancers straight on the drivers: the storm's starting point, not what it measures. */
+let storms = 0;
+
 async function seedLoadBalancers(drivers: NoopDrivers, count: number, bootMs: number): Promise<LoadBalancer[]> {
+  const tag = `${process.pid}-${(storms += 1)}`;
   const seeds = await Promise.all(
     Array.from({ length: count }, async (_, index) => {
-      const id = `storm-lb-${index}-${process.pid}`;
-      const amphoraId = `storm-amphora-${index}-${process.pid}`;
+      const id = `storm-${tag}-lb-${index}`;
+      const amphoraId = `storm-${tag}-amphora-${index}`;
       const vip = await drivers.network.allocateVip({ loadBalancerId: id, subnetId: 'vip-subnet' });
       const computeId = await drivers.compute.build({ name: amphoraName(amphoraId), networkIds: ['lb-mgmt-net'] });
       return { id, amphoraId, vip, computeId };
