@@ -42,7 +42,13 @@ function ensureDevServer(): void {
  */
 async function main(): Promise<void> {
   ensureDevServer();
-  const config = loadConfig({ ...process.env, AMPHORA_TASK_QUEUE: `amphora-demo-${randomUUID().slice(0, 8)}` });
+  // The dev server listens where temporal-dev.sh put it (TEMPORAL_DEV_PORT), unless TEMPORAL_ADDRESS names another.
+  const address = process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${process.env.TEMPORAL_DEV_PORT ?? '7233'}`;
+  const config = loadConfig({
+    ...process.env,
+    TEMPORAL_ADDRESS: address,
+    AMPHORA_TASK_QUEUE: `amphora-demo-${randomUUID().slice(0, 8)}`,
+  });
   const logger = createLogger(process.env.AMPHORA_LOG_LEVEL ?? 'error');
   installTemporalLogging(logger);
   const drivers = createNoopDrivers({ buildDelayMs: 2_500 });
