@@ -4,6 +4,7 @@ import {
   type Interface,
   type Network,
   type Port,
+  type SecurityGroup,
   type Subnet,
   type Vip,
 } from '../../models';
@@ -37,7 +38,7 @@ import type { NeutronApi } from './neutron-api';
 import { interfacesOf, plugNetwork, unplugNetwork, type DetachWait } from './neutron-members';
 import { plugVip, unplugVip } from './neutron-plug';
 import { toNetwork, toPort, toSubnet } from './neutron-schemas';
-import { findSecurityGroup, syncListenerRules } from './neutron-security-groups';
+import { deleteSecurityGroupById, findSecurityGroup, syncListenerRules } from './neutron-security-groups';
 import { NeutronStep, type NetworkErrorClass } from './neutron-step';
 import { allocateVip, deallocateVip } from './neutron-vip';
 
@@ -181,6 +182,20 @@ export class NeutronNetworkDriver extends AbstractNetworkDriver {
     // Neutron filters names by exact match only, so the prefix is applied here.
     const ports = await step.run(() => this.neutron.listPorts());
     return ports.filter((port) => port.name.startsWith(namePrefix)).map(toPort);
+  }
+
+  override async listSecurityGroups(namePrefix: string): Promise<SecurityGroup[]> {
+    const step = this.step(`Listing security groups named ${namePrefix}*`, NetworkError);
+    // Neutron filters names by exact match only, so the prefix is applied here.
+    const groups = await step.run(() => this.neutron.listSecurityGroups());
+    return groups.filter((group) => group.name.startsWith(namePrefix)).map(({ id, name }) => ({ id, name }));
+  }
+
+  override async deleteSecurityGroup(securityGroupId: string): Promise<void> {
+    await deleteSecurityGroupById(
+      this.step(`Deleting security group ${securityGroupId}`, NetworkError),
+      securityGroupId,
+    );
   }
 
   private step(action: string, Family: NetworkErrorClass): NeutronStep {

@@ -1,4 +1,4 @@
-import type { Amphora, Interface, Network, Port, Subnet, Vip } from '../../models';
+import type { Amphora, Interface, Network, Port, SecurityGroup, Subnet, Vip } from '../../models';
 import { ValidationError } from '../errors';
 import { AddressUnavailable, type NoopCloud } from '../noop/cloud';
 import type { FaultInjector } from '../noop/faults';
@@ -308,6 +308,33 @@ export class NoopNetworkDriver extends AbstractNetworkDriver {
           .filter((port) => port.name.startsWith(namePrefix))
           .map(toPort),
       ),
+    );
+  }
+
+  override async listSecurityGroups(namePrefix: string): Promise<SecurityGroup[]> {
+    return withFaults(this.point('listSecurityGroups', namePrefix, errorOf(NetworkError)), () =>
+      this.cloud.transact((tx) =>
+        tx
+          .list('securityGroups')
+          .filter((group) => group.name.startsWith(namePrefix))
+          .map(({ id, name }) => ({ id, name })),
+      ),
+    );
+  }
+
+  override async deleteSecurityGroup(securityGroupId: string): Promise<void> {
+    await withFaults(this.point('deleteSecurityGroup', securityGroupId, errorOf(NetworkError)), () =>
+      this.cloud.transact((tx) => {
+        if (!tx.get('securityGroups', securityGroupId)) return;
+        // As Neutron does (409 SecurityGroupInUse): a group a port still carries stays, and a retry may succeed.
+        const user = tx.list('ports').find((port) => port.securityGroupIds.includes(securityGroupId));
+        if (user) {
+          throw new NetworkError(`Security group ${securityGroupId} is still used by port ${user.name || user.id}`, {
+            retryable: true,
+          });
+        }
+        this.cloud.remove(tx, 'securityGroup', securityGroupId);
+      }),
     );
   }
 
