@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from './config';
 import { createLogger, installTemporalLogging } from './logger';
+import { registerSweeperCommands } from './sweeper/cli';
 import { startWorker } from './worker';
 
 /** Prints one clear line and exits non-zero: the CLI never dumps a stack trace at a user. */
@@ -28,6 +29,8 @@ program
     const worker = await startWorker(config, logger);
     await worker.done;
   });
+
+registerSweeperCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode);

@@ -117,6 +117,23 @@ export const FailoverAmphoraInputSchema = z
   .strict();
 export type FailoverAmphoraInput = z.input<typeof FailoverAmphoraInputSchema>;
 
+/** The orphan sweeper's input: both fields are required, so that a sweep that deletes is always asked for. */
+export const SweepOrphansInputSchema = z
+  .object({
+    /** Report what would be removed, and remove nothing. */
+    dryRun: z.boolean({ error: 'expected true (report only) or false (remove orphans)' }),
+    /** How long a resource must stay orphaned, between two looks, before it is removed. */
+    graceMs: z
+      .number()
+      .int('expected whole milliseconds')
+      .min(0)
+      .max(7 * 24 * 3_600_000, 'at most 7 days'),
+    /** At most this many removals in one sweep (the rest waits for the next), to keep the history bounded. */
+    maxRemovals: z.number().int().positive().max(5_000).default(500),
+  })
+  .strict();
+export type SweepOrphansInput = z.input<typeof SweepOrphansInputSchema>;
+
 export const MemberNetworkInputSchema = z
   .object({
     loadBalancer: ExistingLoadBalancerSchema,

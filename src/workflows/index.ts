@@ -7,3 +7,4 @@ export { createAmphoraWithVip } from './create-amphora';
 export { deleteLoadBalancer } from './delete-load-balancer';
 export { failoverAmphora } from './failover-amphora';
 export { plugMemberNetwork, unplugMemberNetwork } from './member-network';
+export { sweepOrphans } from './sweep-orphans';

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FaultRule, InventoryItem, NoopDriverOptions } from '../../src/drivers';
-import type { CreateLoadBalancerInput, LoadBalancer, Topology } from '../../src/models';
+import { amphoraName, type CreateLoadBalancerInput, type LoadBalancer, type Topology } from '../../src/models';
 import {
   createAmphoraWithVip,
   createLoadBalancer,
   deleteLoadBalancer,
   failoverAmphora,
   plugMemberNetwork,
+  sweepOrphans,
   unplugMemberNetwork,
 } from '../../src/workflows';
 import { createRequest, FAST_TIMING, statusOf, type Orchestrator } from '../workflows/orchestrator';
@@ -146,6 +147,23 @@ export class ScenarioRun {
       ...this.options,
       args: [{ loadBalancer: lb, timing: FAST_TIMING }],
     });
+  }
+
+  /** Leaks what a create that died without undoing leaves (VIP, booted amphora, base port), then sweeps. */
+  async sweep(): Promise<WorkflowHandle> {
+    const { compute, network } = this.orchestrator.drivers;
+    const loadBalancerId = randomUUID();
+    const amphoraId = randomUUID();
+    const vip = await network.allocateVip({ loadBalancerId, subnetId: 'vip-subnet' });
+    const computeId = await compute.build({ name: amphoraName(amphoraId), networkIds: ['lb-mgmt-net'] });
+    const deadline = Date.now() + 20_000;
+    while ((await compute.status(computeId)) !== 'UP') {
+      if (Date.now() > deadline) throw new Error(`the leaked amphora ${computeId} never booted`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await network.plugVip({ loadBalancerId, vip, amphorae: [{ id: amphoraId, computeId, status: 'ALLOCATED' }] });
+    this.inject([]);
+    return this.client.workflow.start(sweepOrphans, { ...this.options, args: [{ dryRun: false, graceMs: 200 }] });
   }
 
   /** Waits until the workflow's status query names `step` as the current step. */
@@ -324,5 +342,12 @@ export const SCENARIOS: readonly Scenario[] = [
     ending: 'failed',
     failure: { type: 'StepFailedError', step: 'delete STANDALONE amphora' },
     start: (run) => run.delete('SINGLE', [permanent('delete')]),
+  },
+  {
+    name: 'sweep-orphans',
+    workflow: 'sweepOrphans',
+    shows: 'a leaked amphora, its base port, a VIP port and its security group: two looks, then each removed',
+    ending: 'completed',
+    start: (run) => run.sweep(),
   },
 ];
