@@ -61,6 +61,26 @@ export const VipRequestSchema = z
     error: 'name the VIP subnetId, networkId or portId',
   });
 
+/**
+ * What a network driver's `allocateVip` takes (AbstractNetworkDriver's AllocateVipRequest), checked before any call so
+ * that a malformed request is a ValidationError naming the field, whichever driver gets it.
+ */
+export const AllocateVipRequestSchema = z
+  .object({
+    loadBalancerId: ResourceIdSchema,
+    projectId: ResourceIdSchema.optional(),
+    subnetId: ResourceIdSchema.optional(),
+    networkId: ResourceIdSchema.optional(),
+    portId: ResourceIdSchema.optional(),
+    ipAddress: IpAddressSchema.optional(),
+    qosPolicyId: ResourceIdSchema.optional(),
+  })
+  .strict()
+  .refine((vip) => vip.subnetId ?? vip.networkId ?? vip.portId, {
+    error: 'name a subnetId, a networkId or a portId for the VIP',
+    path: ['vip'],
+  });
+
 export const ListenerPortSchema = z.object({
   protocol: z.enum(['TCP', 'UDP']),
   port: z.number().int().min(1).max(65535),

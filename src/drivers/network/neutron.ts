@@ -1,4 +1,5 @@
 import {
+  AllocateVipRequestSchema,
   vipSecurityGroupName,
   type Amphora,
   type Interface,
@@ -10,7 +11,7 @@ import {
 } from '../../models';
 import type { NovaApi } from '../compute/nova-api';
 import { toInterface } from '../compute/nova-mapping';
-import { ValidationError } from '../errors';
+import { parseRequest, ValidationError } from '../errors';
 import { goneIsDone } from '../openstack/errors';
 import { markRejectionsHandled } from '../openstack/handled';
 import {
@@ -67,13 +68,10 @@ export class NeutronNetworkDriver extends AbstractNetworkDriver {
   }
 
   override async allocateVip(request: AllocateVipRequest): Promise<Vip> {
-    if (!request.loadBalancerId) throw new ValidationError('loadBalancerId', 'a VIP belongs to a load balancer id');
-    if (!request.subnetId && !request.networkId && !request.portId) {
-      throw new ValidationError('vip', 'name a subnetId, a networkId or a portId for the VIP');
-    }
+    const valid = parseRequest(AllocateVipRequestSchema, request);
     return allocateVip(
-      this.step(`Allocating a VIP for load balancer ${request.loadBalancerId}`, AllocateVipError),
-      request,
+      this.step(`Allocating a VIP for load balancer ${valid.loadBalancerId}`, AllocateVipError),
+      valid,
     );
   }
 

@@ -1,5 +1,14 @@
-import type { Amphora, Interface, Network, Port, SecurityGroup, Subnet, Vip } from '../../models';
-import { ValidationError } from '../errors';
+import {
+  AllocateVipRequestSchema,
+  type Amphora,
+  type Interface,
+  type Network,
+  type Port,
+  type SecurityGroup,
+  type Subnet,
+  type Vip,
+} from '../../models';
+import { parseRequest, ValidationError } from '../errors';
 import { AddressUnavailable, type NoopCloud } from '../noop/cloud';
 import type { FaultInjector } from '../noop/faults';
 import { withFaults } from '../noop/inject';
@@ -57,14 +66,9 @@ export class NoopNetworkDriver extends AbstractNetworkDriver {
   }
 
   override async allocateVip(request: AllocateVipRequest): Promise<Vip> {
-    if (!request.loadBalancerId) throw new ValidationError('loadBalancerId', 'a VIP belongs to a load balancer id');
-    if (!request.subnetId && !request.networkId && !request.portId) {
-      throw new ValidationError('vip', 'name a subnetId, a networkId or a portId for the VIP');
-    }
-    return withFaults(this.point('allocateVip', request.loadBalancerId, errorOf(AllocateVipError)), () =>
-      this.cloud.transact((tx) =>
-        request.portId ? this.userVip(tx, request.portId, request) : this.ownVip(tx, request),
-      ),
+    const valid = parseRequest(AllocateVipRequestSchema, request);
+    return withFaults(this.point('allocateVip', valid.loadBalancerId, errorOf(AllocateVipError)), () =>
+      this.cloud.transact((tx) => (valid.portId ? this.userVip(tx, valid.portId, valid) : this.ownVip(tx, valid))),
     );
   }
 
