@@ -59,11 +59,13 @@ it('keeps user data, key names and config-drive contents out of a debug-level wo
   };
   const created = await run(createRequest({ amphora: template }));
   expect(created.provisioningStatus).toBe('ACTIVE');
-  const rolledBack = await run(createRequest({ loadBalancerId: failing, amphora: template })).catch((err) => err);
+  const rolledBack = await run(createRequest({ loadBalancerId: failing, amphora: template })).catch(
+    (err: unknown) => err,
+  );
   expect(rolledBack).toBeInstanceOf(WorkflowFailedError);
   const tooManyFiles = Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`/etc/f${n}`, `${marker}-${n}`]));
   const invalid = await run(createRequest({ amphora: { ...template, configDriveFiles: tooManyFiles } })).catch(
-    (err) => err,
+    (err: unknown) => err,
   );
   expect(invalid).toBeInstanceOf(WorkflowFailedError);
   await worker.stop();
