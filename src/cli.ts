@@ -8,6 +8,7 @@ import { loadBalancerCommands } from './controller/cli/lb-commands';
 import { ControllerError } from './controller/errors';
 import { createNoopDrivers } from './drivers';
 import { createLogger, installTemporalLogging } from './logger';
+import { registerSweeperCommands } from './sweeper/cli';
 import { startWorker } from './worker';
 
 /** Prints one clear line and exits non-zero: the CLI never dumps a stack trace at a user. */
@@ -75,6 +76,7 @@ program
 
 program.addCommand(loadBalancerCommands());
 program.addCommand(amphoraCommands());
+registerSweeperCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode);

@@ -2,7 +2,9 @@ import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/e
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 import { parseControllerSettings, type ControllerSettings } from './controller/settings';
+import { FaultPlanSchema, type FaultPlan } from './drivers/noop/faults';
 import { parseOpenStackSettings, type OpenStackSettings } from './drivers/openstack/settings';
+import { describeZodError } from './models/validation';
 
 /**
  * The one place that reads configuration. Everything else receives what it needs from here, so that drivers,
@@ -20,6 +22,22 @@ const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, for example 127.0.0.1:7233');
 
+/** A fault plan for the noop drivers, as JSON: `{"seed": 7, "rules": [{"method": "build", "probability": 0.1}]}`. */
+const faultPlanJson = z.string().transform((text, ctx): FaultPlan => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not JSON (${err instanceof Error ? err.message : String(err)})` });
+    return z.NEVER;
+  }
+  const plan = FaultPlanSchema.safeParse(value);
+  if (plan.success) return plan.data;
+  const { field, constraint } = describeZodError(plan.error);
+  ctx.addIssue({ code: 'custom', message: `not a fault plan: ${field}: ${constraint}` });
+  return z.NEVER;
+});
+
 const positiveInt = z.coerce.number().int('expected a whole number').positive('expected a number above 0');
 
 const EnvSchema = z.object({
@@ -34,6 +52,8 @@ const EnvSchema = z.object({
     .default('memory')
     .describe('where the noop drivers keep their state: "memory", or a SQLite file shared by several processes'),
   AMPHORA_NOOP_BUILD_DELAY_MS: z.coerce.number().int().min(0, 'expected milliseconds >= 0').default(200),
+  AMPHORA_NOOP_API_LATENCY_MS: z.coerce.number().int().min(0, 'expected milliseconds >= 0').default(0),
+  AMPHORA_NOOP_FAULTS: faultPlanJson.optional(),
   AMPHORA_LOG_LEVEL: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
       error: 'expected one of: trace, debug, info, warn, error, fatal, silent',
@@ -47,7 +67,14 @@ const EnvSchema = z.object({
 export interface DriverSelection {
   compute: 'noop' | 'nova';
   network: 'noop' | 'neutron';
-  noop: { state: 'memory' | { sqliteFile: string }; buildDelayMs: number };
+  noop: {
+    state: 'memory' | { sqliteFile: string };
+    buildDelayMs: number;
+    /** Simulated latency of every noop driver call. */
+    apiLatencyMs?: number;
+    /** Faults the noop drivers inject (chaos runs, demos); none when absent. */
+    faults?: FaultPlan;
+  };
   /** Keystone credentials and API tuning; present only when nova or neutron is selected. */
   openstack?: OpenStackSettings;
 }
@@ -95,6 +122,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       noop: {
         state: vars.AMPHORA_NOOP_STATE === 'memory' ? 'memory' : { sqliteFile: vars.AMPHORA_NOOP_STATE },
         buildDelayMs: vars.AMPHORA_NOOP_BUILD_DELAY_MS,
+        apiLatencyMs: vars.AMPHORA_NOOP_API_LATENCY_MS,
+        ...(vars.AMPHORA_NOOP_FAULTS ? { faults: vars.AMPHORA_NOOP_FAULTS } : {}),
       },
       ...(vars.AMPHORA_COMPUTE_DRIVER === 'nova' || vars.AMPHORA_NETWORK_DRIVER === 'neutron'
         ? { openstack: parseOpenStackSettings(present) }

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { AppConfig } from './config';
@@ -41,12 +42,15 @@ export async function startWorker(
       { cause: err },
     );
   }
+  // The orphan sweeper's activities ask Temporal which load balancers are live; connected on first use.
+  const clientConnection = Connection.lazy(config.temporal.connectionOptions);
+  const temporalClient = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities(drivers),
+    activities: createActivities(drivers, { temporalClient }),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     ...options.worker,
@@ -63,6 +67,7 @@ export async function startWorker(
   );
   const done = worker.run().finally(async () => {
     drivers.close();
+    await clientConnection.close();
     await connection.close();
     logger.info({ taskQueue: config.taskQueue }, 'worker stopped');
   });

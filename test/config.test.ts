@@ -48,4 +48,35 @@ describe('loadConfig', () => {
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ AMPHORA_TASK_QUEUE: '' }).taskQueue).toBe('amphora-orchestrator');
   });
+
+  it('reads a noop fault plan and API latency for worker processes', () => {
+    const plan = { seed: 7, rules: [{ method: '*', probability: 0.1, transient: true }] };
+    const config = loadConfig({ AMPHORA_NOOP_FAULTS: JSON.stringify(plan), AMPHORA_NOOP_API_LATENCY_MS: '15' });
+    expect(config.drivers.noop.apiLatencyMs).toBe(15);
+    expect(config.drivers.noop.faults).toMatchObject({
+      seed: 7,
+      rules: [{ method: '*', probability: 0.1, transient: true, mode: 'before' }],
+    });
+    expect(loadConfig({}).drivers.noop).toMatchObject({ apiLatencyMs: 0 });
+    expect(loadConfig({}).drivers.noop.faults).toBeUndefined();
+  });
+
+  it.each([
+    ['text that is not JSON', '{rules: oops', /AMPHORA_NOOP_FAULTS=.*not JSON/],
+    [
+      'a rule without call or probability',
+      '{"rules":[{"method":"build"}]}',
+      /not a fault plan: rules\.0: .*call.*probability/,
+    ],
+    ['an unknown mode', '{"rules":[{"method":"build","call":1,"mode":"explode"}]}', /rules\.0\.mode/],
+    ['a probability above 1', '{"rules":[{"method":"*","probability":2}]}', /rules\.0\.probability/],
+  ])('names AMPHORA_NOOP_FAULTS and the bad field for %s', (_label, value, message) => {
+    const err = configError({ AMPHORA_NOOP_FAULTS: value });
+    expect(err.variables).toEqual(['AMPHORA_NOOP_FAULTS']);
+    expect(err.message).toMatch(message);
+  });
+
+  it('names AMPHORA_NOOP_API_LATENCY_MS when it is negative', () => {
+    expect(configError({ AMPHORA_NOOP_API_LATENCY_MS: '-1' }).variables).toEqual(['AMPHORA_NOOP_API_LATENCY_MS']);
+  });
 });

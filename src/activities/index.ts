@@ -1,18 +1,27 @@
+import type { Client } from '@temporalio/client';
 import type { Drivers } from '../drivers';
 import { createComputeActivities } from './compute';
 import { withFailureMapping } from './failures';
 import { createNetworkActivities } from './network';
+import { createSweeperActivities } from './sweeper';
 import { createValidationActivities } from './validation';
 
 /**
  * Creates the activities a worker registers, over the given drivers (dependency injection: the worker passes the
  * drivers in, tests pass noop ones). Driver errors reach workflows as typed, correctly retryable failures.
+ *
+ * @param options.temporalClient - what the orphan sweeper asks which load balancers are live; without it, the sweep
+ *   fails at that step (nothing is deleted).
  */
-export function createActivities(drivers: Pick<Drivers, 'compute' | 'network'>) {
+export function createActivities(
+  drivers: Pick<Drivers, 'compute' | 'network'>,
+  options: { temporalClient?: Client } = {},
+) {
   return withFailureMapping({
     ...createComputeActivities(drivers.compute),
     ...createNetworkActivities(drivers.network),
     ...createValidationActivities(),
+    ...createSweeperActivities(drivers, options.temporalClient),
   });
 }
 

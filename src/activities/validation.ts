@@ -7,6 +7,7 @@ import {
   describeZodError,
   FailoverAmphoraInputSchema,
   MemberNetworkInputSchema,
+  SweepOrphansInputSchema,
 } from '../models';
 
 /** The schema of each workflow's input. */
@@ -17,6 +18,7 @@ const INPUT_SCHEMAS = {
   failoverAmphora: FailoverAmphoraInputSchema,
   plugMemberNetwork: MemberNetworkInputSchema,
   unplugMemberNetwork: MemberNetworkInputSchema,
+  sweepOrphans: SweepOrphansInputSchema,
 } as const;
 
 export type WorkflowName = keyof typeof INPUT_SCHEMAS;

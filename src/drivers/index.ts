@@ -32,7 +32,13 @@ export function createDrivers(
   openstackExtras: OpenStackDriverOptions = {},
 ): Drivers {
   const noop = () =>
-    createNoopDrivers({ state: selection.noop.state, buildDelayMs: selection.noop.buildDelayMs, ...noopExtras });
+    createNoopDrivers({
+      state: selection.noop.state,
+      buildDelayMs: selection.noop.buildDelayMs,
+      apiLatencyMs: selection.noop.apiLatencyMs,
+      faults: selection.noop.faults,
+      ...noopExtras,
+    });
   if (selection.compute === 'noop' && selection.network === 'noop') return noop();
   if (selection.network === 'neutron' && selection.compute !== 'nova') {
     throw new ConfigError(

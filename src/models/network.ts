@@ -9,6 +9,10 @@ export const ResourceIdSchema = z
 
 export const IpAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
 
+/** A security group, as the orphan sweeper lists them: the VIP security groups are named `lb-<loadBalancerId>`. */
+export const SecurityGroupSchema = z.object({ id: ResourceIdSchema, name: z.string() });
+export type SecurityGroup = z.infer<typeof SecurityGroupSchema>;
+
 /** One address of a port on one subnet. */
 export const FixedIpSchema = z.object({ subnetId: ResourceIdSchema, ipAddress: IpAddressSchema });
 export type FixedIp = z.infer<typeof FixedIpSchema>;

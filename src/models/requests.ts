@@ -61,6 +61,26 @@ export const VipRequestSchema = z
     error: 'name the VIP subnetId, networkId or portId',
   });
 
+/**
+ * What a network driver's `allocateVip` takes (AbstractNetworkDriver's AllocateVipRequest), checked before any call so
+ * that a malformed request is a ValidationError naming the field, whichever driver gets it.
+ */
+export const AllocateVipRequestSchema = z
+  .object({
+    loadBalancerId: ResourceIdSchema,
+    projectId: ResourceIdSchema.optional(),
+    subnetId: ResourceIdSchema.optional(),
+    networkId: ResourceIdSchema.optional(),
+    portId: ResourceIdSchema.optional(),
+    ipAddress: IpAddressSchema.optional(),
+    qosPolicyId: ResourceIdSchema.optional(),
+  })
+  .strict()
+  .refine((vip) => vip.subnetId ?? vip.networkId ?? vip.portId, {
+    error: 'name a subnetId, a networkId or a portId for the VIP',
+    path: ['vip'],
+  });
+
 export const ListenerPortSchema = z.object({
   protocol: z.enum(['TCP', 'UDP']),
   port: z.number().int().min(1).max(65535),
@@ -118,6 +138,23 @@ export const FailoverAmphoraInputSchema = z
   })
   .strict();
 export type FailoverAmphoraInput = z.input<typeof FailoverAmphoraInputSchema>;
+
+/** The orphan sweeper's input: both fields are required, so that a sweep that deletes is always asked for. */
+export const SweepOrphansInputSchema = z
+  .object({
+    /** Report what would be removed, and remove nothing. */
+    dryRun: z.boolean({ error: 'expected true (report only) or false (remove orphans)' }),
+    /** How long a resource must stay orphaned, between two looks, before it is removed. */
+    graceMs: z
+      .number()
+      .int('expected whole milliseconds')
+      .min(0)
+      .max(7 * 24 * 3_600_000, 'at most 7 days'),
+    /** At most this many removals in one sweep (the rest waits for the next), to keep the history bounded. */
+    maxRemovals: z.number().int().positive().max(5_000).default(500),
+  })
+  .strict();
+export type SweepOrphansInput = z.input<typeof SweepOrphansInputSchema>;
 
 export const MemberNetworkInputSchema = z
   .object({

@@ -153,7 +153,10 @@ export class Progress {
   ): Progress {
     const body = asRecord(request);
     const record = asRecord(body.loadBalancer);
-    const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+    // Only what could be a valid id or name becomes a search attribute: the server terminates a workflow whose
+    // attribute is over its size limit (2 KiB by default) instead of letting validation refuse the request.
+    const text = (value: unknown) =>
+      typeof value === 'string' && value.length > 0 && value.length <= 255 ? value : undefined;
     const knownOperating = ['ONLINE', 'OFFLINE', 'DEGRADED', 'ERROR', 'DRAINING', 'NO_MONITOR'] as const;
     const operating = knownOperating.find((status) => status === record.operatingStatus) ?? operatingStatus;
     return new Progress(

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FaultRule, InventoryItem, NoopDriverOptions } from '../../src/drivers';
-import type { CreateLoadBalancerInput, LoadBalancer, Topology } from '../../src/models';
+import { amphoraName, type CreateLoadBalancerInput, type LoadBalancer, type Topology } from '../../src/models';
 import {
   createAmphoraWithVip,
   createLoadBalancer,
   deleteLoadBalancer,
   failoverAmphora,
   plugMemberNetwork,
+  sweepOrphans,
   unplugMemberNetwork,
 } from '../../src/workflows';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
@@ -178,6 +179,23 @@ export class ScenarioRun {
     await controller.delete(request.loadBalancerId, true);
     await settled();
     return this.client.workflow.getHandle(entityWorkflowId(request.loadBalancerId));
+  }
+
+  /** Leaks what a create that died without undoing leaves (VIP, booted amphora, base port), then sweeps. */
+  async sweep(): Promise<WorkflowHandle> {
+    const { compute, network } = this.orchestrator.drivers;
+    const loadBalancerId = randomUUID();
+    const amphoraId = randomUUID();
+    const vip = await network.allocateVip({ loadBalancerId, subnetId: 'vip-subnet' });
+    const computeId = await compute.build({ name: amphoraName(amphoraId), networkIds: ['lb-mgmt-net'] });
+    const deadline = Date.now() + 20_000;
+    while ((await compute.status(computeId)) !== 'UP') {
+      if (Date.now() > deadline) throw new Error(`the leaked amphora ${computeId} never booted`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await network.plugVip({ loadBalancerId, vip, amphorae: [{ id: amphoraId, computeId, status: 'ALLOCATED' }] });
+    this.inject([]);
+    return this.client.workflow.start(sweepOrphans, { ...this.options, args: [{ dryRun: false, graceMs: 200 }] });
   }
 
   /** Waits until the workflow's status query names `step` as the current step. */
@@ -365,5 +383,12 @@ export const SCENARIOS: readonly Scenario[] = [
     ending: 'completed',
     leavesNothing: true,
     start: (run) => run.entity(),
+  },
+  {
+    name: 'sweep-orphans',
+    workflow: 'sweepOrphans',
+    shows: 'a leaked amphora, its base port, a VIP port and its security group: two looks, then each removed',
+    ending: 'completed',
+    start: (run) => run.sweep(),
   },
 ];

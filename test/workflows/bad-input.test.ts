@@ -1,11 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import * as workflows from '../../src/workflows';
 import { createLoadBalancer } from '../../src/workflows';
 import { createRequest, failureOf, startOrchestrator, statusOf, type Orchestrator } from './orchestrator';
 
-/** Event type numbers of the history events these tests count. */
-const ACTIVITY_TASK_SCHEDULED = 10;
-const WORKFLOW_TASK_FAILED = 8;
+/** Event type numbers of the history events these tests count (8 is WORKFLOW_TASK_TIMED_OUT, not FAILED). */
+const ACTIVITY_TASK_SCHEDULED = Number(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+const WORKFLOW_TASK_FAILED = Number(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
 
 describe('an invalid create fails before any driver call, naming the field, and is not retried', () => {
   let orchestrator: Orchestrator;

@@ -47,7 +47,7 @@ export async function startOrchestrator(
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
     taskQueue,
-    activities: createActivities(drivers),
+    activities: createActivities(drivers, { temporalClient: temporal.client }),
     ...workflows,
     shutdownGraceTime: '1s',
   });

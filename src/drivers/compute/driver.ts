@@ -99,6 +99,13 @@ export abstract class AmphoraComputeDriver {
   abstract findServerGroup(name: string): Promise<ServerGroup | undefined>;
 
   /**
+   * Lists the server groups whose names start with `namePrefix`; used to find what this service owns.
+   *
+   * Nullipotent.
+   */
+  abstract listServerGroups(namePrefix: string): Promise<ServerGroup[]>;
+
+  /**
    * Deletes a server group.
    *
    * @throws ComputeDeleteError when the compute service fails to delete it.

@@ -162,6 +162,12 @@ export class NoopComputeDriver extends AmphoraComputeDriver {
     );
   }
 
+  override async listServerGroups(namePrefix: string): Promise<ServerGroup[]> {
+    return withFaults(this.point('listServerGroups', namePrefix, this.genericError), () =>
+      this.cloud.transact((tx) => tx.list('serverGroups').filter((group) => group.name.startsWith(namePrefix))),
+    );
+  }
+
   override async deleteServerGroup(serverGroupId: string): Promise<void> {
     const error = (message: string, retryable: boolean) =>
       new ComputeDeleteError(serverGroupId, message, { retryable });

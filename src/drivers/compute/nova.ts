@@ -105,6 +105,13 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
     });
   }
 
+  override async listServerGroups(namePrefix: string): Promise<ServerGroup[]> {
+    return this.call({ action: `Listing server groups named ${namePrefix}*` }, async () =>
+      // Nova has no name filter for server groups: the prefix is applied here.
+      (await this.nova.listServerGroups()).filter((group) => group.name.startsWith(namePrefix)).map(toServerGroup),
+    );
+  }
+
   override async deleteServerGroup(serverGroupId: string): Promise<void> {
     const other = (_message: string, options: object, reason: string) =>
       new ComputeDeleteError(serverGroupId, reason, options);

@@ -1,4 +1,4 @@
-import type { Amphora, Interface, Network, Port, Subnet, Vip } from '../../models';
+import type { Amphora, Interface, Network, Port, SecurityGroup, Subnet, Vip } from '../../models';
 
 /** Where to put a new VIP. At least one of `subnetId`, `networkId` or `portId` is given. */
 export interface AllocateVipRequest {
@@ -207,4 +207,22 @@ export abstract class AbstractNetworkDriver {
 
   /** Lists the ports whose names start with `namePrefix`; used to find what this service owns. Nullipotent. */
   abstract listPorts(namePrefix: string): Promise<Port[]>;
+
+  /**
+   * Lists the security groups whose names start with `namePrefix` (the VIP security groups are `lb-<lbId>`); used to
+   * find what this service owns.
+   *
+   * Nullipotent.
+   */
+  abstract listSecurityGroups(namePrefix: string): Promise<SecurityGroup[]>;
+
+  /**
+   * Deletes a security group. `deallocateVip` removes a load balancer's VIP security group; this is for one that
+   * outlived its load balancer (the orphan sweeper).
+   *
+   * @throws NetworkError, retryable, while a port still uses the group.
+   *
+   * Idempotent: a group that is already gone is success.
+   */
+  abstract deleteSecurityGroup(securityGroupId: string): Promise<void>;
 }

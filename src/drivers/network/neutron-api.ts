@@ -62,8 +62,13 @@ export class NeutronApi {
     await this.client.request({ method: 'DELETE', path: `v2.0/ports/${id(portId)}` });
   }
 
-  listSecurityGroups(name: string): Promise<NeutronSecurityGroup[]> {
-    const request = { method: 'GET' as const, path: 'v2.0/security-groups', params: { name } };
+  /** Security groups named exactly `name`, or all of them. */
+  listSecurityGroups(name?: string): Promise<NeutronSecurityGroup[]> {
+    const request = {
+      method: 'GET' as const,
+      path: 'v2.0/security-groups',
+      params: name === undefined ? {} : { name },
+    };
     return collectPages(this.client, request, 'security_groups', NeutronSecurityGroupSchema);
   }
 

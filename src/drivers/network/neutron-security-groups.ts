@@ -20,11 +20,16 @@ export async function ensureSecurityGroup(step: NeutronStep, name: string): Prom
 export async function deleteSecurityGroup(step: NeutronStep, name: string): Promise<void> {
   const groups = await step.run(() => step.neutron.listSecurityGroups(name));
   for (const group of groups.filter((candidate) => candidate.name === name)) {
-    await step.run(() => goneIsDone(step.neutron.deleteSecurityGroup(group.id)), {
-      // In use: a port still carries it, typically an amphora base port whose unplug has not finished.
-      conflict: (message, options) => step.error(`${message}; a port still uses it`, { ...options, retryable: true }),
-    });
+    await deleteSecurityGroupById(step, group.id);
   }
+}
+
+/** Deletes one security group; gone is done. A group still in use is a retryable failure. */
+export async function deleteSecurityGroupById(step: NeutronStep, groupId: string): Promise<void> {
+  await step.run(() => goneIsDone(step.neutron.deleteSecurityGroup(groupId)), {
+    // In use: a port still carries it, typically an amphora base port whose unplug has not finished.
+    conflict: (message, options) => step.error(`${message}; a port still uses it`, { ...options, retryable: true }),
+  });
 }
 
 type Listener = NonNullable<UpdateVipRequest['listenerPorts']>[number];

@@ -1,15 +1,17 @@
 import {
+  AllocateVipRequestSchema,
   vipSecurityGroupName,
   type Amphora,
   type Interface,
   type Network,
   type Port,
+  type SecurityGroup,
   type Subnet,
   type Vip,
 } from '../../models';
 import type { NovaApi } from '../compute/nova-api';
 import { toInterface } from '../compute/nova-mapping';
-import { ValidationError } from '../errors';
+import { parseRequest, ValidationError } from '../errors';
 import { goneIsDone } from '../openstack/errors';
 import { markRejectionsHandled } from '../openstack/handled';
 import {
@@ -37,7 +39,7 @@ import type { NeutronApi } from './neutron-api';
 import { interfacesOf, plugNetwork, unplugNetwork, type DetachWait } from './neutron-members';
 import { plugVip, unplugVip } from './neutron-plug';
 import { toNetwork, toPort, toSubnet } from './neutron-schemas';
-import { findSecurityGroup, syncListenerRules } from './neutron-security-groups';
+import { deleteSecurityGroupById, findSecurityGroup, syncListenerRules } from './neutron-security-groups';
 import { NeutronStep, type NetworkErrorClass } from './neutron-step';
 import { allocateVip, deallocateVip } from './neutron-vip';
 
@@ -66,13 +68,10 @@ export class NeutronNetworkDriver extends AbstractNetworkDriver {
   }
 
   override async allocateVip(request: AllocateVipRequest): Promise<Vip> {
-    if (!request.loadBalancerId) throw new ValidationError('loadBalancerId', 'a VIP belongs to a load balancer id');
-    if (!request.subnetId && !request.networkId && !request.portId) {
-      throw new ValidationError('vip', 'name a subnetId, a networkId or a portId for the VIP');
-    }
+    const valid = parseRequest(AllocateVipRequestSchema, request);
     return allocateVip(
-      this.step(`Allocating a VIP for load balancer ${request.loadBalancerId}`, AllocateVipError),
-      request,
+      this.step(`Allocating a VIP for load balancer ${valid.loadBalancerId}`, AllocateVipError),
+      valid,
     );
   }
 
@@ -181,6 +180,20 @@ export class NeutronNetworkDriver extends AbstractNetworkDriver {
     // Neutron filters names by exact match only, so the prefix is applied here.
     const ports = await step.run(() => this.neutron.listPorts());
     return ports.filter((port) => port.name.startsWith(namePrefix)).map(toPort);
+  }
+
+  override async listSecurityGroups(namePrefix: string): Promise<SecurityGroup[]> {
+    const step = this.step(`Listing security groups named ${namePrefix}*`, NetworkError);
+    // Neutron filters names by exact match only, so the prefix is applied here.
+    const groups = await step.run(() => this.neutron.listSecurityGroups());
+    return groups.filter((group) => group.name.startsWith(namePrefix)).map(({ id, name }) => ({ id, name }));
+  }
+
+  override async deleteSecurityGroup(securityGroupId: string): Promise<void> {
+    await deleteSecurityGroupById(
+      this.step(`Deleting security group ${securityGroupId}`, NetworkError),
+      securityGroupId,
+    );
   }
 
   private step(action: string, Family: NetworkErrorClass): NeutronStep {

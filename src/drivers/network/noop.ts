@@ -1,5 +1,14 @@
-import type { Amphora, Interface, Network, Port, Subnet, Vip } from '../../models';
-import { ValidationError } from '../errors';
+import {
+  AllocateVipRequestSchema,
+  type Amphora,
+  type Interface,
+  type Network,
+  type Port,
+  type SecurityGroup,
+  type Subnet,
+  type Vip,
+} from '../../models';
+import { parseRequest, ValidationError } from '../errors';
 import { AddressUnavailable, type NoopCloud } from '../noop/cloud';
 import type { FaultInjector } from '../noop/faults';
 import { withFaults } from '../noop/inject';
@@ -57,14 +66,9 @@ export class NoopNetworkDriver extends AbstractNetworkDriver {
   }
 
   override async allocateVip(request: AllocateVipRequest): Promise<Vip> {
-    if (!request.loadBalancerId) throw new ValidationError('loadBalancerId', 'a VIP belongs to a load balancer id');
-    if (!request.subnetId && !request.networkId && !request.portId) {
-      throw new ValidationError('vip', 'name a subnetId, a networkId or a portId for the VIP');
-    }
-    return withFaults(this.point('allocateVip', request.loadBalancerId, errorOf(AllocateVipError)), () =>
-      this.cloud.transact((tx) =>
-        request.portId ? this.userVip(tx, request.portId, request) : this.ownVip(tx, request),
-      ),
+    const valid = parseRequest(AllocateVipRequestSchema, request);
+    return withFaults(this.point('allocateVip', valid.loadBalancerId, errorOf(AllocateVipError)), () =>
+      this.cloud.transact((tx) => (valid.portId ? this.userVip(tx, valid.portId, valid) : this.ownVip(tx, valid))),
     );
   }
 
@@ -308,6 +312,33 @@ export class NoopNetworkDriver extends AbstractNetworkDriver {
           .filter((port) => port.name.startsWith(namePrefix))
           .map(toPort),
       ),
+    );
+  }
+
+  override async listSecurityGroups(namePrefix: string): Promise<SecurityGroup[]> {
+    return withFaults(this.point('listSecurityGroups', namePrefix, errorOf(NetworkError)), () =>
+      this.cloud.transact((tx) =>
+        tx
+          .list('securityGroups')
+          .filter((group) => group.name.startsWith(namePrefix))
+          .map(({ id, name }) => ({ id, name })),
+      ),
+    );
+  }
+
+  override async deleteSecurityGroup(securityGroupId: string): Promise<void> {
+    await withFaults(this.point('deleteSecurityGroup', securityGroupId, errorOf(NetworkError)), () =>
+      this.cloud.transact((tx) => {
+        if (!tx.get('securityGroups', securityGroupId)) return;
+        // As Neutron does (409 SecurityGroupInUse): a group a port still carries stays, and a retry may succeed.
+        const user = tx.list('ports').find((port) => port.securityGroupIds.includes(securityGroupId));
+        if (user) {
+          throw new NetworkError(`Security group ${securityGroupId} is still used by port ${user.name || user.id}`, {
+            retryable: true,
+          });
+        }
+        this.cloud.remove(tx, 'securityGroup', securityGroupId);
+      }),
     );
   }
 

@@ -52,7 +52,7 @@ export interface FiredFault {
 }
 
 /** Small, fast, seedable PRNG (mulberry32): enough for reproducible fault draws. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -2,7 +2,7 @@ import type { AmphoraType } from '../../models';
 import { NoopComputeDriver } from '../compute/noop';
 import { NoopNetworkDriver } from '../network/noop';
 import { NoopCloud, type InventoryItem } from './cloud';
-import { FaultInjector, type FaultPlan } from './faults';
+import { FaultInjector, seededRandom, type FaultPlan } from './faults';
 import type { JournalEntry } from './records';
 import { DEFAULT_NETWORKS, type NetworkSeed } from './seed';
 import { SqliteNoopStore } from './sqlite-store';
@@ -66,6 +66,6 @@ export function createNoopDrivers(options: NoopDriverOptions = {}): NoopDrivers 
   };
 }
 
-export { DEFAULT_NETWORKS, FaultInjector, NoopCloud, MemoryNoopStore, SqliteNoopStore };
+export { DEFAULT_NETWORKS, FaultInjector, NoopCloud, MemoryNoopStore, SqliteNoopStore, seededRandom };
 export type { FaultPlan, InventoryItem, JournalEntry, NetworkSeed };
 export type { FaultRule, FaultMode } from './faults';

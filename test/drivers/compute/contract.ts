@@ -148,6 +148,16 @@ export function computeDriverContract(label: string, makeSubject: () => Promise<
       await expect(driver.deleteServerGroup(group.id)).resolves.toBeUndefined();
     });
 
+    it('lists the server groups whose names start with a prefix', async () => {
+      const prefix = `octavia-lb-${randomUUID()}`;
+      const first = await driver.createServerGroup({ name: `${prefix}-a`, policy: 'anti-affinity' });
+      const second = await driver.createServerGroup({ name: `${prefix}-b`, policy: 'anti-affinity' });
+      const listed = await driver.listServerGroups(prefix);
+      expect(listed.map((group) => group.id).sort()).toEqual([first.id, second.id].sort());
+      expect(listed.every((group) => group.name.startsWith(prefix))).toBe(true);
+      expect(await driver.listServerGroups(`octavia-lb-${randomUUID()}`)).toEqual([]);
+    });
+
     it('attaches a network to an instance and detaches it idempotently', async () => {
       const computeId = await buildOne();
       await waitUntilActive(computeId);

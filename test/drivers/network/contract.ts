@@ -4,6 +4,7 @@ import {
   type AmphoraComputeDriver,
   type AbstractNetworkDriver,
   AmphoraNotFoundError,
+  NetworkError,
   NetworkNotFoundError,
   PortNotFoundError,
   SubnetNotFoundError,
@@ -11,7 +12,7 @@ import {
   VipConfigurationNotFoundError,
   VipInUseError,
 } from '../../../src/drivers';
-import { amphoraName, vipPortName, vrrpPortName, type Amphora } from '../../../src/models';
+import { amphoraName, vipPortName, vipSecurityGroupName, vrrpPortName, type Amphora } from '../../../src/models';
 import { eventually, rejectionOf } from '../expect-error';
 
 /** What a network driver under test needs around it. */
@@ -184,6 +185,29 @@ export function networkDriverContract(label: string, makeSubject: () => Promise<
         network.updateVip({ loadBalancerId, vip, listenerPorts: [{ protocol: 'TCP', port: 443 }] }),
       ).resolves.toBeUndefined();
       await network.unplugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      await network.deallocateVip({ loadBalancerId, vip });
+    });
+
+    it('lists VIP security groups by prefix and deletes one idempotently, but not while a port uses it', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
+      const amphora = await newAmphora();
+      await network.plugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      const name = vipSecurityGroupName(loadBalancerId);
+      const [group, ...more] = await network.listSecurityGroups(name);
+      expect(group).toMatchObject({ name });
+      expect(more).toEqual([]);
+      expect(await network.listSecurityGroups(vipSecurityGroupName(randomUUID()))).toEqual([]);
+
+      const inUse = await rejectionOf(network.deleteSecurityGroup(group?.id ?? ''));
+      expect(inUse).toBeInstanceOf(NetworkError);
+      expect(inUse.retryable).toBe(true);
+      expect(await network.listSecurityGroups(name)).toHaveLength(1);
+
+      await network.unplugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      await network.deleteSecurityGroup(group?.id ?? '');
+      await expect(network.deleteSecurityGroup(group?.id ?? '')).resolves.toBeUndefined();
+      expect(await network.listSecurityGroups(name)).toEqual([]);
       await network.deallocateVip({ loadBalancerId, vip });
     });
 

@@ -1,0 +1,58 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AmphoraComputeDriver } from '../drivers/compute/driver';
+import type { AbstractNetworkDriver } from '../drivers/network/driver';
+import { findLiveLoadBalancers } from '../sweeper/live';
+import { OWNED_PREFIXES, type LiveSet, type OwnedResource } from '../sweeper/orphans';
+
+/** Activities of the orphan sweeper: list what this service owns, find what is live, delete one orphan. */
+export function createSweeperActivities(
+  drivers: { compute: AmphoraComputeDriver; network: AbstractNetworkDriver },
+  temporalClient?: Client,
+) {
+  const { compute, network } = drivers;
+  return {
+    /** Every instance, port, server group and security group named with one of this service's prefixes. */
+    async listOwnedResources(): Promise<OwnedResource[]> {
+      const [instances, ports, serverGroups, securityGroups] = await Promise.all([
+        compute.listInstances(OWNED_PREFIXES.instance),
+        network.listPorts(OWNED_PREFIXES.port),
+        compute.listServerGroups(OWNED_PREFIXES.serverGroup),
+        network.listSecurityGroups(OWNED_PREFIXES.securityGroup),
+      ]);
+      return [
+        ...instances.map(({ computeId, name }) => ({ kind: 'instance' as const, id: computeId, name })),
+        ...ports.map(({ id, name }) => ({ kind: 'port' as const, id, name })),
+        ...serverGroups.map(({ id, name }) => ({ kind: 'serverGroup' as const, id, name })),
+        ...securityGroups.map(({ id, name }) => ({ kind: 'securityGroup' as const, id, name })),
+      ];
+    },
+
+    /** The load balancers with a running workflow, and the amphorae those workflows hold (through Temporal). */
+    async findLiveLoadBalancers(): Promise<LiveSet> {
+      if (!temporalClient) {
+        throw ApplicationFailure.nonRetryable(
+          'This worker has no Temporal client for the sweeper: pass one to createActivities',
+          'ConfigurationError',
+        );
+      }
+      const context = Context.current();
+      return findLiveLoadBalancers(temporalClient, { onProgress: (done, total) => context.heartbeat({ done, total }) });
+    },
+
+    /** Deletes one orphan by its id. Idempotent: what is already gone is success. */
+    async deleteOrphan(resource: OwnedResource): Promise<void> {
+      switch (resource.kind) {
+        case 'instance':
+          return compute.delete(resource.id);
+        case 'port':
+          return network.deletePort(resource.id);
+        case 'serverGroup':
+          return compute.deleteServerGroup(resource.id);
+        case 'securityGroup':
+          return network.deleteSecurityGroup(resource.id);
+      }
+    },
+  };
+}
