@@ -27,8 +27,11 @@ import { AmphoraIdsAttribute } from '../workflows/search-attributes';
 import { ConflictError, InputError, NotFoundError } from './errors';
 import { startingSearchAttributes } from './operations';
 
-/** A load balancer as clients see it. */
+/** A load balancer as clients see it: without the build template (user data, config-drive files) the entity keeps. */
 export type PublicLoadBalancer = ReturnType<typeof publicRecord>;
+
+/** A load balancer with its current and last operation, as clients see it. */
+export type PublicLoadBalancerView = Omit<LoadBalancerView, 'record'> & { record: PublicLoadBalancer };
 
 export interface ListFilters {
   projectId?: string;
@@ -86,10 +89,10 @@ export class LoadBalancerController {
   }
 
   /** The load balancer with its current and last operation, or undefined when it does not exist (or was deleted). */
-  async get(loadBalancerId: string): Promise<LoadBalancerView | undefined> {
+  async get(loadBalancerId: string): Promise<PublicLoadBalancerView | undefined> {
     try {
       const view = await this.entity(loadBalancerId).query(loadBalancerQuery);
-      return view.record.provisioningStatus === 'DELETED' ? undefined : view;
+      return view.record.provisioningStatus === 'DELETED' ? undefined : { ...view, record: publicRecord(view.record) };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
@@ -97,7 +100,7 @@ export class LoadBalancerController {
   }
 
   /** Like {@link LoadBalancerController.get}, but a missing load balancer is a NotFoundError. */
-  async require(loadBalancerId: string): Promise<LoadBalancerView> {
+  async require(loadBalancerId: string): Promise<PublicLoadBalancerView> {
     const view = await this.get(loadBalancerId);
     if (!view) throw new NotFoundError(`Load Balancer ${loadBalancerId} could not be found.`);
     return view;
@@ -162,7 +165,7 @@ export class LoadBalancerController {
       const id = (execution.memo?.loadBalancer as PublicLoadBalancer | undefined)?.id;
       const view = id ? await this.get(id) : undefined;
       const amphora = view?.record.amphorae.find((candidate) => candidate.id === amphoraId);
-      if (view && amphora) return { amphora, loadBalancer: publicRecord(view.record) };
+      if (view && amphora) return { amphora, loadBalancer: view.record };
     }
     throw new NotFoundError(`Amphora ${amphoraId} could not be found.`);
   }

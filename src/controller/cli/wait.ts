@@ -1,7 +1,6 @@
-import type { LoadBalancerController } from '../load-balancers';
+import type { LoadBalancerController, PublicLoadBalancer } from '../load-balancers';
 import { StepPrinter } from '../step-printer';
 import { watchOperation } from '../watch';
-import type { LoadBalancerRecord } from '../../workflows/entity-types';
 
 /**
  * Follows a load balancer's operation to its end, printing each step of the operation's workflow as it happens.
@@ -14,7 +13,7 @@ export async function waitForSettled(
   loadBalancerId: string,
   write: (line: string) => void,
   pollMs = 250,
-): Promise<LoadBalancerRecord | undefined> {
+): Promise<PublicLoadBalancer | undefined> {
   const watched = new Set<string>();
   for (;;) {
     const view = await controller.get(loadBalancerId);
