@@ -4,6 +4,27 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
+/** What code that runs in Temporal's deterministic workflow sandbox may not import. */
+const SANDBOX = [
+  { group: ['node:*'], message: 'Workflow code must not use Node built-ins (non-deterministic I/O).' },
+  {
+    group: ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'timers', 'process'],
+    message: 'Workflow code must not use Node built-ins (non-deterministic I/O).',
+  },
+  { group: ['axios', 'better-sqlite3', 'pino', 'hono', '@hono/*'], message: 'Workflow code does no I/O.' },
+  { group: ['**/drivers/**', '**/drivers'], message: 'Workflows reach drivers only through activities.' },
+  {
+    regex: '^zod$|(^|/)models(/(?!names$)[^/]+)?$',
+    allowTypeImports: true,
+    message:
+      'Schemas stay out of the sandbox (it rebuilds them for every workflow): validate through the validateWorkflowInput local activity and import only types and models/names.',
+  },
+  {
+    group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
+    message: 'Workflow code may use only @temporalio/workflow and @temporalio/common.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['lib/**', 'node_modules/**', '.temporal/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -35,27 +56,30 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*'], message: 'Workflow code must not use Node built-ins (non-deterministic I/O).' },
-            {
-              group: ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'timers', 'process'],
-              message: 'Workflow code must not use Node built-ins (non-deterministic I/O).',
-            },
-            { group: ['axios', 'better-sqlite3', 'pino', 'hono', '@hono/*'], message: 'Workflow code does no I/O.' },
-            { group: ['**/drivers/**', '**/drivers'], message: 'Workflows reach drivers only through activities.' },
-            {
-              regex: '^zod$|(^|/)models(/(?!names$)[^/]+)?$',
-              allowTypeImports: true,
-              message:
-                'Schemas stay out of the sandbox (it rebuilds them for every workflow): validate through the validateWorkflowInput local activity and import only types and models/names.',
-            },
+            ...SANDBOX,
             {
               group: ['**/activities/**', '**/activities'],
               allowTypeImports: true,
               message: 'Import activity types with `import type`; call them through proxyActivities.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The contract between controller, activities and workflows: workflows import it, so it obeys the sandbox too,
+    // and it imports nothing above the models.
+    files: ['src/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...SANDBOX,
             {
-              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
-              message: 'Workflow code may use only @temporalio/workflow and @temporalio/common.',
+              group: ['**/activities/**', '**/activities', '**/workflows/**', '**/workflows', '**/controller/**'],
+              message: 'The contracts import nothing above the models: move the shared shape here instead.',
             },
           ],
         },

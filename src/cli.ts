@@ -8,7 +8,7 @@ import { loadBalancerCommands } from './controller/cli/lb-commands';
 import { ControllerError } from './controller/errors';
 import { createNoopDrivers } from './drivers';
 import { createLogger, installTemporalLogging } from './logger';
-import { registerSweeperCommands } from './sweeper/cli';
+import { registerSweeperCommands } from './controller/cli/sweeper-commands';
 import { startWorker } from './worker';
 
 /** Prints one clear line and exits non-zero: the CLI never dumps a stack trace at a user. */

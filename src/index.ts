@@ -5,4 +5,4 @@
 export { loadConfig, ConfigError, type AppConfig, type DriverSelection } from './config';
 export * from './models';
 export * from './drivers';
-export * from './workflows/search-attributes';
+export * from './contracts';

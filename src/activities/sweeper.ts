@@ -3,8 +3,8 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AmphoraComputeDriver } from '../drivers/compute/driver';
 import type { AbstractNetworkDriver } from '../drivers/network/driver';
-import { findLiveLoadBalancers } from '../sweeper/live';
-import { OWNED_PREFIXES, type LiveSet, type OwnedResource } from '../sweeper/orphans';
+import { FailureTypes, OWNED_PREFIXES, type LiveSet, type OwnedResource } from '../contracts';
+import { findLiveLoadBalancers } from './live-load-balancers';
 
 /** Activities of the orphan sweeper: list what this service owns, find what is live, delete one orphan. */
 export function createSweeperActivities(
@@ -34,7 +34,7 @@ export function createSweeperActivities(
       if (!temporalClient) {
         throw ApplicationFailure.nonRetryable(
           'This worker has no Temporal client for the sweeper: pass one to createActivities',
-          'ConfigurationError',
+          FailureTypes.configuration,
         );
       }
       const context = Context.current();

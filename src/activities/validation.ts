@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
+import { FailureTypes, type ValidatedWorkflow } from '../contracts';
 import {
   CreateAmphoraInputSchema,
   CreateLoadBalancerInputSchema,
@@ -19,7 +20,7 @@ const INPUT_SCHEMAS = {
   plugMemberNetwork: MemberNetworkInputSchema,
   unplugMemberNetwork: MemberNetworkInputSchema,
   sweepOrphans: SweepOrphansInputSchema,
-} as const;
+} as const satisfies Record<ValidatedWorkflow, z.ZodType>;
 
 export type WorkflowName = keyof typeof INPUT_SCHEMAS;
 
@@ -41,12 +42,15 @@ export function createValidationActivities() {
     }): Promise<ValidInput<W>> {
       const schema: z.ZodType = INPUT_SCHEMAS[input.workflow];
       if (!schema)
-        throw ApplicationFailure.nonRetryable(`No workflow is named ${String(input.workflow)}`, 'ValidationError');
+        throw ApplicationFailure.nonRetryable(
+          `No workflow is named ${String(input.workflow)}`,
+          FailureTypes.validation,
+        );
       const parsed = schema.safeParse(input.request);
       if (parsed.success) return parsed.data as ValidInput<W>;
       const { field, constraint } = describeZodError(parsed.error);
       throw ApplicationFailure.create({
-        type: 'ValidationError',
+        type: FailureTypes.validation,
         message: `Invalid ${input.workflow} request: ${field}: ${constraint}. Nothing was created; fix the field and start again.`,
         nonRetryable: true,
         details: [{ field, constraint }],

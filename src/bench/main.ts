@@ -8,7 +8,7 @@ import { loadConfig } from '../config';
 import { createNoopDrivers } from '../drivers';
 import { createLogger, installTemporalLogging } from '../logger';
 import type { Timing } from '../models';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../contracts';
 import { startWorker } from '../worker';
 import { benchActivities } from './activities';
 import { BENCH_NETWORKS, type BenchContext } from './context';

@@ -7,11 +7,14 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { CreateLoadBalancerInputSchema, describeZodError, type Amphora, type CreateLoadBalancerInput } from '../models';
-import { initialRecord, publicRecord } from '../workflows/entity-record';
 import {
+  AmphoraIdsAttribute,
   deleteLoadBalancerUpdate,
   entityWorkflowId,
-  EntityRejections,
+  FailureTypes,
+  initialRecord,
+  operationSearchAttributes,
+  publicRecord,
   failoverAmphoraUpdate,
   failoverLoadBalancerUpdate,
   loadBalancerQuery,
@@ -21,11 +24,9 @@ import {
   type LoadBalancerChanges,
   type LoadBalancerRecord,
   type LoadBalancerView,
-} from '../workflows/entity-types';
+} from '../contracts';
 import { loadBalancerEntity } from '../workflows/load-balancer-entity';
-import { AmphoraIdsAttribute } from '../workflows/search-attributes';
 import { ConflictError, InputError, NotFoundError } from './errors';
-import { startingSearchAttributes } from './operations';
 
 /** A load balancer as clients see it: without the build template (user data, config-drive files) the entity keeps. */
 export type PublicLoadBalancer = ReturnType<typeof publicRecord>;
@@ -74,7 +75,7 @@ export class LoadBalancerController {
         workflowId: entityWorkflowId(request.loadBalancerId),
         args: [{ create: request, historyLimit: this.historyLimit }],
         typedSearchAttributes: [
-          ...startingSearchAttributes('load-balancer', request, 'PENDING_CREATE'),
+          ...operationSearchAttributes('load-balancer', request),
           { key: AmphoraIdsAttribute, value: [] },
         ],
         memo: { loadBalancer: publicRecord(record) },
@@ -198,8 +199,8 @@ function translateRejection(err: unknown, loadBalancerId: string): unknown {
   }
   const failure = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
   if (failure instanceof ApplicationFailure) {
-    if (failure.type === EntityRejections.conflict) return new ConflictError(failure.message, { cause: err });
-    if (failure.type === EntityRejections.notFound) return new NotFoundError(failure.message, { cause: err });
+    if (failure.type === FailureTypes.conflict) return new ConflictError(failure.message, { cause: err });
+    if (failure.type === FailureTypes.notFound) return new NotFoundError(failure.message, { cause: err });
   }
   // An update sent to an entity that has just completed (its load balancer deleted) is refused by the server.
   if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {

@@ -1,4 +1,4 @@
-import type { OperationStatus, StepRecord } from '../workflows/progress';
+import type { OperationStatus, StepRecord } from '../contracts';
 
 const SYMBOLS: Record<StepRecord['state'], string> = {
   running: '…',

@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { statusQuery, type OperationStatus } from '../workflows/progress';
+import { statusQuery, type OperationStatus } from '../contracts';
 
 /**
  * Follows a running operation through its status query until it ends, calling `onStatus` with each answer, and

@@ -1,8 +1,6 @@
 import type { Amphora, AmphoraRole, AmphoraTemplate, Vip } from '../models';
-import { amphoraName, vrrpPortName } from '../models/names';
-import type { Progress } from './progress';
-import type { Saga } from './saga';
-import type { StepRunner } from './steps';
+import type { Operation } from './operation/operation';
+import { buildAmphora, plugVip, waitForAmphora } from './steps';
 
 export interface AmphoraUnitRequest {
   loadBalancerId: string;
@@ -15,41 +13,17 @@ export interface AmphoraUnitRequest {
 
 /**
  * The reusable unit "create amphora with VIP": build the instance, wait until it is ACTIVE, plug the VIP into it.
- * Each non-nullipotent step registers its undo on `saga` first; the caller decides when to undo.
+ * Each step with side effects registers its undo on `op` first; the caller decides when to undo.
  */
-export async function createAmphoraWithVipSteps(
-  steps: StepRunner,
-  saga: Saga,
-  progress: Progress,
-  request: AmphoraUnitRequest,
-): Promise<Amphora> {
-  const { loadBalancerId, amphoraId, role, vip } = request;
-  const name = amphoraName(amphoraId);
-  const timing = steps.settings;
-  let computeId: string | undefined;
-  progress.putAmphora({ id: amphoraId, loadBalancerId, role, status: 'PENDING_CREATE' });
+export async function createAmphoraWithVipSteps(op: Operation, request: AmphoraUnitRequest): Promise<Amphora> {
+  const { loadBalancerId, amphoraId, role, vip, template, serverGroupId } = request;
+  const { buildPollIntervalMs: pollIntervalMs, buildPollAttempts: pollAttempts } = op.timing;
+  op.progress.putAmphora({ id: amphoraId, loadBalancerId, role, status: 'PENDING_CREATE' });
 
-  saga.register({
-    resource: `amphora ${name}`,
-    undo: () =>
-      steps.undo(`undo: delete ${role} amphora`, `Undo: delete ${role} amphora ${name}`, 'deleteAmphora', {
-        amphoraId,
-        computeId,
-      }),
-  });
-  computeId = await steps.run(`build ${role} amphora`, `Build ${role} amphora ${name}`, 'buildAmphora', {
-    amphoraId,
-    template: request.template,
-    serverGroupId: request.serverGroupId,
-  });
-  progress.putAmphora({ id: amphoraId, loadBalancerId, role, computeId, status: 'BOOTING' });
+  const computeId = await op.undoable(buildAmphora, { amphoraId, role, template, serverGroupId });
+  op.progress.putAmphora({ id: amphoraId, loadBalancerId, role, computeId, status: 'BOOTING' });
 
-  const instance = await steps.wait(
-    `wait for ${role} amphora`,
-    `Wait until ${role} amphora ${name} is ACTIVE (${timing.buildPollAttempts} x ${timing.buildPollIntervalMs} ms)`,
-    'waitForAmphoraActive',
-    { amphoraId, computeId, pollIntervalMs: timing.buildPollIntervalMs, pollAttempts: timing.buildPollAttempts },
-  );
+  const instance = await op.run(waitForAmphora, { amphoraId, role, computeId, pollIntervalMs, pollAttempts });
   const booted: Amphora = {
     id: amphoraId,
     loadBalancerId,
@@ -61,28 +35,10 @@ export async function createAmphoraWithVipSteps(
     imageId: instance.imageId,
     computeFlavor: instance.computeFlavor,
   };
-  progress.putAmphora(booted);
+  op.progress.putAmphora(booted);
 
-  saga.register({
-    resource: `VIP base port ${vrrpPortName(amphoraId)}`,
-    undo: () =>
-      steps.undo(
-        `undo: unplug VIP from ${role} amphora`,
-        `Undo: unplug VIP from ${role} amphora ${name}`,
-        'unplugVip',
-        {
-          loadBalancerId,
-          amphoraIds: [amphoraId],
-        },
-      ),
-  });
-  const plugged = await steps.run(
-    `plug VIP into ${role} amphora`,
-    `Plug VIP ${vip.ipAddress} into ${role} amphora ${name}`,
-    'plugVip',
-    { loadBalancerId, vip, amphora: booted },
-  );
+  const plugged = await op.undoable(plugVip, { loadBalancerId, amphoraId, role, vip, amphora: booted });
   const ready: Amphora = { ...plugged, status: 'ALLOCATED' };
-  progress.putAmphora(ready);
+  op.progress.putAmphora(ready);
   return ready;
 }

@@ -1,11 +1,9 @@
-import { uuid4 } from '@temporalio/workflow';
-import type { Amphora, AmphoraRole, CreateLoadBalancerInput, LoadBalancer } from '../models';
-import { serverGroupName, vipPortName } from '../models/names';
+import { uuid4, workflowInfo } from '@temporalio/workflow';
+import type { AmphoraRole, CreateLoadBalancerInput, LoadBalancer, ValidCreateLoadBalancerInput, Vip } from '../models';
 import { createAmphoraWithVipSteps } from './amphora-unit';
-import { Progress } from './progress';
-import { allOrNothing, rollBack } from './rollback';
-import { Saga } from './saga';
-import { StepRunner } from './steps';
+import { Operation } from './operation/operation';
+import { allOrNothing } from './parallel';
+import { allocateVip, createServerGroup, updateVip } from './steps';
 
 /**
  * Creates a load balancer: validate -> allocate VIP -> (ACTIVE_STANDBY: anti-affinity server group) -> build, wait
@@ -17,95 +15,54 @@ import { StepRunner } from './steps';
  * @returns the load balancer record, ACTIVE and ONLINE.
  */
 export async function createLoadBalancer(request: CreateLoadBalancerInput): Promise<LoadBalancer> {
-  const progress = Progress.forRequest('create', request, 'PENDING_CREATE');
-  const input = await progress.validate('createLoadBalancer', request);
+  const { op, input } = await Operation.begin('create', request);
   const { loadBalancerId } = input;
-  const steps = new StepRunner(input.timing, progress);
-  const saga = new Saga();
-  try {
-    let vip = undefined as LoadBalancer['vip'];
-    saga.register({
-      resource: `VIP port ${vipPortName(loadBalancerId)}`,
-      undo: () =>
-        steps.undo('undo: deallocate VIP', `Undo: deallocate VIP of load balancer ${loadBalancerId}`, 'deallocateVip', {
-          loadBalancerId,
-          vip,
-        }),
-    });
-    vip = await steps.run('allocate VIP', `Allocate VIP for load balancer ${loadBalancerId}`, 'allocateVip', {
-      loadBalancerId,
-      projectId: input.projectId,
-      vip: input.vip,
-    });
-    progress.status.vip = vip;
-    const allocatedVip = vip;
+  return op.undoOnFailure(async () => {
+    const vip = await op.undoable(allocateVip, { loadBalancerId, projectId: input.projectId, vip: input.vip });
+    op.status.vip = vip;
+    const serverGroupId =
+      input.topology === 'ACTIVE_STANDBY' ? await op.undoable(createServerGroup, { loadBalancerId }) : undefined;
+    return buildLoadBalancer(op, input, vip, serverGroupId);
+  });
+}
 
-    let serverGroupId: string | undefined;
-    if (input.topology === 'ACTIVE_STANDBY') {
-      saga.register({
-        resource: `server group ${serverGroupName(loadBalancerId)}`,
-        undo: () =>
-          steps.undo(
-            'undo: delete server group',
-            `Undo: delete server group ${serverGroupName(loadBalancerId)}`,
-            'deleteServerGroup',
-            {
-              loadBalancerId,
-              serverGroupId,
-            },
-          ),
-      });
-      serverGroupId = await steps.run(
-        'create server group',
-        `Create anti-affinity server group ${serverGroupName(loadBalancerId)}`,
-        'createServerGroup',
-        { loadBalancerId },
-      );
-    }
-
-    const roles: AmphoraRole[] = input.topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
-    const planned = roles.map((role) => ({ role, amphoraId: uuid4() }));
-    const amphorae: Amphora[] = await allOrNothing(
-      planned.map(
-        ({ role, amphoraId }) =>
-          () =>
-            createAmphoraWithVipSteps(steps, saga, progress, {
-              loadBalancerId,
-              amphoraId,
-              role,
-              vip: allocatedVip,
-              template: input.amphora,
-              serverGroupId,
-            }),
-      ),
-    );
-
-    // No undo of its own: the security group it updates goes with the VIP (deallocateVip).
-    await steps.run('update VIP', `Update VIP security group of load balancer ${loadBalancerId}`, 'updateVip', {
-      loadBalancerId,
-      vip: allocatedVip,
-      listenerPorts: input.listenerPorts,
-    });
-
-    progress.setStatus('ACTIVE', 'ONLINE');
-    return {
-      id: loadBalancerId,
-      projectId: input.projectId,
-      name: input.name,
-      description: input.description,
-      provisioningStatus: 'ACTIVE',
-      operatingStatus: 'ONLINE',
-      topology: input.topology,
-      vip: allocatedVip,
-      amphorae,
-      serverGroupId,
-      flavorId: input.flavorId,
-      availabilityZone: input.amphora.availabilityZone,
-      tags: input.tags,
-      createdAt: Progress.startedAt(),
-      updatedAt: new Date().toISOString(),
-    };
-  } catch (err) {
-    throw await rollBack(progress, saga, steps, err);
-  }
+/**
+ * The rest of a create once its VIP (and server group) exist: build the amphorae side by side, open the VIP's
+ * listener ports, and return the ACTIVE record. Its steps register their undos on `op` like the steps before them.
+ */
+export async function buildLoadBalancer(
+  op: Operation,
+  input: ValidCreateLoadBalancerInput,
+  vip: Vip,
+  serverGroupId: string | undefined,
+): Promise<LoadBalancer> {
+  const { loadBalancerId, topology, amphora: template } = input;
+  const roles: AmphoraRole[] = topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
+  const planned = roles.map((role) => ({ role, amphoraId: uuid4() }));
+  const amphorae = await allOrNothing(
+    planned.map(
+      ({ role, amphoraId }) =>
+        () =>
+          createAmphoraWithVipSteps(op, { loadBalancerId, amphoraId, role, vip, template, serverGroupId }),
+    ),
+  );
+  await op.run(updateVip, { loadBalancerId, vip, listenerPorts: input.listenerPorts });
+  op.progress.setStatus('ACTIVE', 'ONLINE');
+  return {
+    id: loadBalancerId,
+    projectId: input.projectId,
+    name: input.name,
+    description: input.description,
+    provisioningStatus: 'ACTIVE',
+    operatingStatus: 'ONLINE',
+    topology,
+    vip,
+    amphorae,
+    serverGroupId,
+    flavorId: input.flavorId,
+    availabilityZone: template.availabilityZone,
+    tags: input.tags,
+    createdAt: workflowInfo().startTime.toISOString(),
+    updatedAt: new Date().toISOString(),
+  };
 }

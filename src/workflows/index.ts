@@ -8,4 +8,4 @@ export { deleteLoadBalancer } from './delete-load-balancer';
 export { failoverAmphora } from './failover-amphora';
 export { plugMemberNetwork, unplugMemberNetwork } from './member-network';
 export { loadBalancerEntity } from './load-balancer-entity';
-export { sweepOrphans } from './sweep-orphans';
+export { sweepOrphans } from './sweeper/sweep-orphans';

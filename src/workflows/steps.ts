@@ -1,110 +1,171 @@
-import {
-  ActivityCancellationType,
-  proxyActivities,
-  proxyLocalActivities,
-  type ActivityOptions,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { Timing } from '../models';
-import { describeFailure } from './failures';
-import type { Progress } from './progress';
-
-type ActivityName = keyof Activities;
-type Input<K extends ActivityName> = Parameters<Activities[K]>[0];
-type Output<K extends ActivityName> = Awaited<ReturnType<Activities[K]>>;
+import type { BuildAmphoraInput, VipRequest } from '../activities';
+import type { Amphora, AmphoraRole, Vip } from '../models';
+import { amphoraName, serverGroupName, vipPortName, vrrpPortName } from '../models/names';
+import { step, undoableStep } from './operation/step';
 
 /**
- * Runs activities as named steps: each call carries a readable summary for the Temporal UI, is recorded in the
- * operation's progress, and uses the retry policy of its kind (a driver step, a wait, or an undo).
+ * Every step the operations run, each declared once with its undo (Octavia's v2 tasks pair `execute` and `revert`
+ * the same way). A workflow runs them with `op.undoable(step, input)` or, for a step with no undo, `op.run(step,
+ * input)`. Names and summaries are what the status query, the CLI and the Temporal UI show.
  */
-export class StepRunner {
-  /** The step that failed last, for the failure message. */
-  failedStep?: string;
-  private readonly steps: ReturnType<typeof proxyActivities<Activities>>;
-  private readonly undos: ReturnType<typeof proxyActivities<Activities>>;
-  private readonly waits: ReturnType<typeof proxyActivities<Activities>>;
-  private readonly reads: ReturnType<typeof proxyLocalActivities<Activities>>;
 
-  constructor(
-    private readonly timing: Timing,
-    private readonly progress: Progress,
-  ) {
-    const retry = (maximumAttempts: number) => ({
-      maximumAttempts,
-      initialInterval: timing.retryInitialIntervalMs,
-      backoffCoefficient: 2,
-      maximumInterval: Math.max(timing.retryInitialIntervalMs, 10_000),
-    });
-    // A cancelled step is awaited to its end before anything is undone: an activity that is still running could
-    // otherwise create its resource after the undo had looked for it.
-    const base: ActivityOptions = {
-      startToCloseTimeout: timing.activityTimeoutMs,
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    };
-    this.steps = proxyActivities<Activities>({ ...base, retry: retry(timing.maxAttempts) });
-    this.undos = proxyActivities<Activities>({ ...base, retry: retry(timing.compensationMaxAttempts) });
-    const waitBudget = timing.buildPollIntervalMs * timing.buildPollAttempts;
-    this.waits = proxyActivities<Activities>({
-      ...base,
-      startToCloseTimeout: waitBudget + timing.activityTimeoutMs * 2,
-      heartbeatTimeout: timing.buildPollIntervalMs * 2 + timing.activityTimeoutMs,
-      retry: retry(timing.maxAttempts),
-    });
-    this.reads = proxyLocalActivities<Activities>({
-      startToCloseTimeout: timing.activityTimeoutMs,
-      retry: retry(timing.maxAttempts),
-    });
-  }
+type OfLoadBalancer = { loadBalancerId: string };
+/** An amphora step: its labels name the amphora's role. */
+type OfAmphora = { amphoraId: string; role: AmphoraRole };
+type OfMemberNetwork = OfAmphora & { computeId: string; networkId: string; ipAddress?: string };
 
-  /**
-   * Runs a nullipotent read as a local activity: it runs in this worker while the workflow task is open, so it costs
-   * no round trip through the server. Only for reads that change nothing, since nothing registers an undo for it.
-   */
-  read<K extends ActivityName>(step: string, summary: string, activity: K, input: Input<K>): Promise<Output<K>> {
-    return this.execute(this.reads, 'step', step, summary, activity, input);
-  }
+const amphora = ({ role, amphoraId }: OfAmphora) => `${role} amphora ${amphoraName(amphoraId)}`;
 
-  /** Runs a driver step. */
-  run<K extends ActivityName>(step: string, summary: string, activity: K, input: Input<K>): Promise<Output<K>> {
-    return this.execute(this.steps, 'step', step, summary, activity, input);
-  }
+export const allocateVip = undoableStep({
+  activity: 'allocateVip',
+  name: () => 'allocate VIP',
+  summary: ({ loadBalancerId }) => `Allocate VIP for load balancer ${loadBalancerId}`,
+  args: (input: OfLoadBalancer & { projectId: string; vip: VipRequest }) => input,
+  undo: {
+    activity: 'deallocateVip',
+    resource: ({ loadBalancerId }) => `VIP port ${vipPortName(loadBalancerId)}`,
+    name: () => 'deallocate VIP',
+    summary: ({ loadBalancerId }) => `deallocate VIP of load balancer ${loadBalancerId}`,
+    args: ({ loadBalancerId }, vip) => ({ loadBalancerId, vip }),
+  },
+});
 
-  /** Runs a long wait (it heartbeats, so a dead worker or a cancel is noticed quickly). */
-  wait<K extends ActivityName>(step: string, summary: string, activity: K, input: Input<K>): Promise<Output<K>> {
-    return this.execute(this.waits, 'step', step, summary, activity, input);
-  }
+export const createServerGroup = undoableStep({
+  activity: 'createServerGroup',
+  name: () => 'create server group',
+  summary: ({ loadBalancerId }) => `Create anti-affinity server group ${serverGroupName(loadBalancerId)}`,
+  args: ({ loadBalancerId }: OfLoadBalancer) => ({ loadBalancerId }),
+  undo: {
+    activity: 'deleteServerGroup',
+    resource: ({ loadBalancerId }) => `server group ${serverGroupName(loadBalancerId)}`,
+    name: () => 'delete server group',
+    summary: ({ loadBalancerId }) => `delete server group ${serverGroupName(loadBalancerId)}`,
+    args: ({ loadBalancerId }, serverGroupId) => ({ loadBalancerId, serverGroupId }),
+  },
+});
 
-  /** Runs an undo with the compensation retry policy; the saga turns its final failure into a leak report. */
-  undo<K extends ActivityName>(step: string, summary: string, activity: K, input: Input<K>): Promise<Output<K>> {
-    return this.execute(this.undos, 'undo', step, summary, activity, input);
-  }
+export const buildAmphora = undoableStep({
+  activity: 'buildAmphora',
+  name: ({ role }) => `build ${role} amphora`,
+  summary: (input) => `Build ${amphora(input)}`,
+  args: ({ role: _role, ...build }: OfAmphora & BuildAmphoraInput) => build,
+  undo: {
+    activity: 'deleteAmphora',
+    resource: ({ amphoraId }) => `amphora ${amphoraName(amphoraId)}`,
+    name: ({ role }) => `delete ${role} amphora`,
+    summary: (input) => `delete ${amphora(input)}`,
+    args: ({ amphoraId }, computeId) => ({ amphoraId, computeId }),
+  },
+});
 
-  private async execute<K extends ActivityName>(
-    proxy: ReturnType<typeof proxyActivities<Activities>> | ReturnType<typeof proxyLocalActivities<Activities>>,
-    kind: 'step' | 'undo',
-    step: string,
-    summary: string,
-    activity: K,
-    input: Input<K>,
-  ): Promise<Output<K>> {
-    const record = this.progress.begin(step, kind);
-    try {
-      const call = proxy[activity] as unknown as {
-        executeWithOptions(options: ActivityOptions, args: [Input<K>]): Promise<Output<K>>;
-      };
-      const result = await call.executeWithOptions({ summary }, [input]);
-      this.progress.finish(record, kind === 'undo' ? 'undone' : 'done');
-      return result;
-    } catch (err) {
-      const { type, message } = describeFailure(err);
-      this.progress.finish(record, kind === 'undo' ? 'leaked' : 'failed', `${type}: ${message}`);
-      if (kind === 'step') this.failedStep ??= step;
-      throw err;
-    }
-  }
+export const waitForAmphora = step({
+  activity: 'waitForAmphoraActive',
+  mode: 'wait',
+  name: ({ role }) => `wait for ${role} amphora`,
+  summary: (input) => `Wait until ${amphora(input)} is ACTIVE (${input.pollAttempts} x ${input.pollIntervalMs} ms)`,
+  args: ({ role: _role, ...wait }: OfAmphora & { computeId: string; pollIntervalMs: number; pollAttempts: number }) =>
+    wait,
+});
 
-  /** The timing the runner was made with. */
-  get settings(): Timing {
-    return this.timing;
-  }
-}
+export const plugVip = undoableStep({
+  activity: 'plugVip',
+  name: ({ role }) => `plug VIP into ${role} amphora`,
+  summary: (input) => `Plug VIP ${input.vip.ipAddress} into ${amphora(input)}`,
+  args: ({ loadBalancerId, vip, amphora: target }: OfAmphora & OfLoadBalancer & { vip: Vip; amphora: Amphora }) => ({
+    loadBalancerId,
+    vip,
+    amphora: target,
+  }),
+  undo: {
+    activity: 'unplugVip',
+    resource: ({ amphoraId }) => `VIP base port ${vrrpPortName(amphoraId)}`,
+    name: ({ role }) => `unplug VIP from ${role} amphora`,
+    summary: (input) => `unplug VIP from ${amphora(input)}`,
+    args: ({ loadBalancerId, amphoraId }) => ({ loadBalancerId, amphoraIds: [amphoraId] }),
+  },
+});
+
+/** No undo of its own: the security group it updates goes with the VIP (deallocateVip). */
+export const updateVip = step({
+  activity: 'updateVip',
+  name: () => 'update VIP',
+  summary: ({ loadBalancerId }) => `Update VIP security group of load balancer ${loadBalancerId}`,
+  args: (input: OfLoadBalancer & { vip: Vip; listenerPorts: { protocol: 'TCP' | 'UDP'; port: number }[] }) => input,
+});
+
+export const prepareFailover = step({
+  activity: 'failoverPreparation',
+  name: () => 'prepare failover',
+  summary: (input) => `Prepare ${amphora(input)} for failover`,
+  args: ({ amphora: old }: OfAmphora & { amphora: Amphora }) => ({ amphora: old }),
+});
+
+/** Forward only (delete): the VIP leaves every amphora of the load balancer. */
+export const unplugVipFromAll = step({
+  activity: 'unplugVip',
+  name: () => 'unplug VIP',
+  summary: ({ loadBalancerId }) => `Unplug VIP from the amphorae of load balancer ${loadBalancerId}`,
+  args: (input: OfLoadBalancer & { amphoraIds: string[] }) => input,
+});
+
+/** Forward only (delete). A VIP port the user supplied is kept. */
+export const deallocateVip = step({
+  activity: 'deallocateVip',
+  name: () => 'deallocate VIP',
+  summary: ({ loadBalancerId }) => `Deallocate VIP of load balancer ${loadBalancerId}`,
+  args: (input: OfLoadBalancer & { vip?: Vip }) => input,
+});
+
+/** Forward only (delete, and the old amphora in a failover). */
+export const deleteAmphora = step({
+  activity: 'deleteAmphora',
+  name: ({ role, old }) => `delete ${old ? 'old' : role} amphora`,
+  summary: (input) => `Delete ${input.old ? 'old ' : ''}${amphora(input)}`,
+  args: ({ amphoraId, computeId }: OfAmphora & { computeId?: string; old?: boolean }) => ({ amphoraId, computeId }),
+});
+
+/** Forward only (failover): the VIP leaves the amphora being replaced. */
+export const unplugVipFromOld = step({
+  activity: 'unplugVip',
+  name: () => 'unplug VIP from old amphora',
+  summary: (input) => `Unplug VIP from old ${amphora(input)}`,
+  args: ({ loadBalancerId, amphoraId }: OfAmphora & OfLoadBalancer) => ({ loadBalancerId, amphoraIds: [amphoraId] }),
+});
+
+/** Forward only (delete). */
+export const deleteServerGroup = step({
+  activity: 'deleteServerGroup',
+  name: () => 'delete server group',
+  summary: ({ loadBalancerId }) => `Delete server group of load balancer ${loadBalancerId}`,
+  args: (input: OfLoadBalancer & { serverGroupId?: string }) => input,
+});
+
+export const listNetworks = step({
+  activity: 'getPluggedNetworks',
+  mode: 'read',
+  name: ({ role }) => `check networks of ${role} amphora`,
+  summary: (input) => `List networks of ${amphora(input)}`,
+  args: ({ computeId }: OfAmphora & { computeId: string }) => ({ computeId }),
+});
+
+export const plugNetwork = undoableStep({
+  activity: 'plugNetwork',
+  name: ({ role }) => `plug network into ${role} amphora`,
+  summary: (input) => `Plug network ${input.networkId} into ${amphora(input)}`,
+  args: ({ computeId, networkId, ipAddress }: OfMemberNetwork) => ({ computeId, networkId, ipAddress }),
+  undo: {
+    activity: 'unplugNetwork',
+    resource: (input) => `interface on network ${input.networkId} of amphora ${amphoraName(input.amphoraId)}`,
+    name: ({ role }) => `unplug network from ${role} amphora`,
+    summary: (input) => `unplug network ${input.networkId} from ${amphora(input)}`,
+    args: ({ computeId, networkId }) => ({ computeId, networkId }),
+  },
+});
+
+/** Forward only (member network unplug). */
+export const unplugNetwork = step({
+  activity: 'unplugNetwork',
+  name: ({ role }) => `unplug network from ${role} amphora`,
+  summary: (input) => `Unplug network ${input.networkId} from ${amphora(input)}`,
+  args: ({ computeId, networkId, ipAddress }: OfMemberNetwork) => ({ computeId, networkId, ipAddress }),
+});

@@ -5,7 +5,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
-import type { OperationStatus } from '../../src/workflows/progress';
+import type { OperationStatus } from '../../src/contracts';
 
 /** How an operation ended, as the client saw it. */
 export type Outcome<T> =

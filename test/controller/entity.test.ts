@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../../src/controller/errors';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
-import { entityWorkflowId } from '../../src/workflows/entity-types';
+import { entityWorkflowId } from '../../src/contracts';
 import { eventually, rejectionOf } from '../drivers/expect-error';
 import { createRequest, startOrchestrator, type Orchestrator } from '../workflows/orchestrator';
 

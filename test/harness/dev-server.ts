@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/contracts';
 import { ensureTemporalCli } from './temporal-cli';
 
 /**

@@ -1,4 +1,4 @@
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/contracts';
 import { greetingActivities } from './fixtures/greeting-activities';
 import { greetingWorkflow } from './fixtures/greeting-workflow';
 import { connectTestTemporal, uniqueTaskQueue, withWorker, type TestTemporal } from './temporal';

@@ -12,7 +12,7 @@ import {
   unplugMemberNetwork,
 } from '../../src/workflows';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
-import { entityWorkflowId } from '../../src/workflows/entity-types';
+import { entityWorkflowId } from '../../src/contracts';
 import { createRequest, FAST_TIMING, statusOf, type Orchestrator } from '../workflows/orchestrator';
 
 /**

@@ -5,7 +5,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createNoopDrivers, type NoopDrivers } from '../../src/drivers';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/contracts';
 import type { TestTemporal } from '../harness/temporal';
 
 /**

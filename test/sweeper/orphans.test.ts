@@ -1,4 +1,5 @@
-import { classify, ownerOf, removalOrder, type LiveSet, type OwnedResource } from '../../src/sweeper/orphans';
+import type { LiveSet, OwnedResource } from '../../src/contracts';
+import { classify, ownerOf, removalOrder } from '../../src/workflows/sweeper/orphans';
 
 const resource = (kind: OwnedResource['kind'], name: string): OwnedResource => ({ kind, id: `id-of-${name}`, name });
 const live = (overrides: Partial<LiveSet> = {}): LiveSet => ({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { ensureSweeperSchedule, parseDuration } from '../../src/sweeper/schedule';
-import type { SweepReport } from '../../src/workflows/sweep-orphans';
+import { ensureSweeperSchedule, parseDuration } from '../../src/controller/sweeper-schedule';
+import type { SweepReport } from '../../src/contracts';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 import { freshNamespace, startSweeperBed } from './bed';
 

@@ -12,8 +12,7 @@ import {
 import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { startCreateLoadBalancer } from '../../src/controller/operations';
 import { sweepOrphans } from '../../src/workflows';
-import type { SweepReport } from '../../src/workflows/sweep-orphans';
-import type { OwnedResource } from '../../src/sweeper/orphans';
+import type { OwnedResource, SweepReport } from '../../src/contracts';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 import { createRequest, FAST_TIMING } from '../workflows/orchestrator';
 import { freshNamespace, startSweeperBed, type SweeperBed } from './bed';

@@ -1,6 +1,6 @@
 import { startCreateLoadBalancer } from '../../src/controller/operations';
 import { createLoadBalancer, deleteLoadBalancer } from '../../src/workflows';
-import { AmphoraOperationAttribute, ProvisioningStatusAttribute } from '../../src/workflows/search-attributes';
+import { AmphoraOperationAttribute, ProvisioningStatusAttribute } from '../../src/contracts';
 import { eventually } from '../drivers/expect-error';
 import { createRequest, FAST_TIMING, startOrchestrator, statusOf, type Orchestrator } from './orchestrator';
 

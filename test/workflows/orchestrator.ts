@@ -4,7 +4,7 @@ import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createNoopDrivers, type InventoryItem, type NoopDriverOptions, type NoopDrivers } from '../../src/drivers';
 import type { CreateLoadBalancerInput, Timing } from '../../src/models';
-import { statusQuery, type OperationStatus } from '../../src/workflows/progress';
+import { statusQuery, type OperationStatus } from '../../src/contracts';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../harness/temporal';
 
 /** Timing for tests: short waits and few attempts, so failures surface in seconds. */

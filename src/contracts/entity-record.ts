@@ -1,14 +1,5 @@
-import type { SearchAttributePair } from '@temporalio/common';
 import type { CreateLoadBalancerInput, LoadBalancer } from '../models';
-import type { LoadBalancerRecord } from './entity-types';
-import type { OperationName } from './progress';
-import {
-  AmphoraOperationAttribute,
-  LoadBalancerIdAttribute,
-  LoadBalancerNameAttribute,
-  ProjectIdAttribute,
-  ProvisioningStatusAttribute,
-} from './search-attributes';
+import type { LoadBalancerRecord } from './entity';
 
 /**
  * The record of a load balancer about to be created, read defensively from the request (the create workflow
@@ -40,17 +31,4 @@ export function initialRecord(request: CreateLoadBalancerInput, createdAt: strin
 export function publicRecord(record: LoadBalancerRecord): LoadBalancer & { adminStateUp: boolean } {
   const { amphoraTemplate: _template, listenerPorts: _ports, timing: _timing, ...visible } = record;
   return visible;
-}
-
-/** The search attributes a child operation starts with, so that it needs no upsert of its own. */
-export function startAttributes(record: LoadBalancerRecord, operation: OperationName): SearchAttributePair[] {
-  const status =
-    operation === 'create' ? 'PENDING_CREATE' : operation === 'delete' ? 'PENDING_DELETE' : 'PENDING_UPDATE';
-  return [
-    { key: LoadBalancerIdAttribute, value: record.id },
-    { key: ProjectIdAttribute, value: record.projectId },
-    { key: LoadBalancerNameAttribute, value: record.name },
-    { key: AmphoraOperationAttribute, value: operation },
-    { key: ProvisioningStatusAttribute, value: status },
-  ] as SearchAttributePair[];
 }

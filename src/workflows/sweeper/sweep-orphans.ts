@@ -1,59 +1,10 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  defineQuery,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  sleep,
-  type ActivityOptions,
-} from '@temporalio/workflow';
-import type { Activities, ValidInput } from '../activities';
-import type { SweepOrphansInput } from '../models';
-import {
-  classify,
-  removalOrder,
-  resourceKey,
-  type LiveSet,
-  type OwnedResource,
-  type UnansweredWorkflow,
-} from '../sweeper/orphans';
-import { describeFailure } from './failures';
+import { proxyActivities, setHandler, sleep, type ActivityOptions } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { describeFailure, sweepStatusQuery, type LiveSet, type OwnedResource, type SweepReport } from '../../contracts';
+import type { SweepOrphansInput } from '../../models';
+import { validateInput } from '../operation/validate';
+import { classify, removalOrder, resourceKey } from './orphans';
 
-/** What one look at the cloud and at Temporal found. */
-export interface SweepLook {
-  at: string;
-  owned: number;
-  liveLoadBalancers: number;
-  liveAmphorae: number;
-  orphans: number;
-  /** Amphora resources kept because some running workflow did not say which amphorae it holds. */
-  undecided: number;
-  unanswered: UnansweredWorkflow[];
-}
-
-/** The sweep's report: what its `status` query answers while it runs, and what it returns. */
-export interface SweepReport {
-  dryRun: boolean;
-  graceMs: number;
-  phase: 'first look' | 'grace' | 'second look' | 'removing' | 'done';
-  first?: SweepLook;
-  second?: SweepLook;
-  /** Orphaned at both looks: what a real sweep removes (or tried to), what a dry run would remove. */
-  orphans: OwnedResource[];
-  removed: OwnedResource[];
-  failed: { resource: OwnedResource; error: string }[];
-  /** Orphans beyond `maxRemovals`, left for the next sweep. */
-  deferred: OwnedResource[];
-}
-
-/** The sweep's `status` query (same name as the load-balancer operations' query, its own answer). */
-export const sweepStatusQuery = defineQuery<SweepReport>('status');
-
-const validator = proxyLocalActivities<Pick<Activities, 'validateWorkflowInput'>>({
-  startToCloseTimeout: '10s',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ValidationError'] },
-});
 const retry = { initialInterval: 1_000, backoffCoefficient: 2, maximumInterval: 30_000 };
 const looks = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
@@ -98,20 +49,7 @@ export async function sweepOrphans(request: SweepOrphansInput): Promise<SweepRep
     deferred: [],
   };
   setHandler(sweepStatusQuery, () => report);
-  let input: ValidInput<'sweepOrphans'>;
-  try {
-    const validate = validator.validateWorkflowInput as unknown as {
-      executeWithOptions(
-        options: { summary: string },
-        args: [{ workflow: 'sweepOrphans'; request: unknown }],
-      ): Promise<ValidInput<'sweepOrphans'>>;
-    };
-    input = await validate.executeWithOptions({ summary: 'Validate the sweepOrphans request' }, [
-      { workflow: 'sweepOrphans', request },
-    ]);
-  } catch (err) {
-    throw err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : err;
-  }
+  const input = await validateInput('sweepOrphans', request);
   report.dryRun = input.dryRun;
   report.graceMs = input.graceMs;
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config';
-import { connectClient } from '../controller/client';
-import { sweepOrphans } from '../workflows/sweep-orphans';
-import { ensureSweeperSchedule, parseDuration, SWEEPER_SCHEDULE_ID } from './schedule';
+import { loadConfig } from '../../config';
+import { connectClient } from '../client';
+import { sweepOrphans } from '../../workflows/sweeper/sweep-orphans';
+import { ensureSweeperSchedule, parseDuration, SWEEPER_SCHEDULE_ID } from '../sweeper-schedule';
 
 /** Adds `amphora sweeper schedule` and `amphora sweeper run` to the CLI. */
 export function registerSweeperCommands(program: Command): void {

@@ -5,8 +5,12 @@ import {
   ChildWorkflowFailure,
   TemporalFailure,
 } from '@temporalio/common';
+import type { OperationName } from './operations';
 
-/** Failure types the workflows raise, as they appear in the Temporal UI and to clients. */
+/**
+ * Every failure type the workflows raise or reject with, as it appears in the Temporal UI and to clients (the API maps
+ * them to HTTP statuses).
+ */
 export const FailureTypes = {
   /** The input was invalid; nothing was attempted. */
   validation: 'ValidationError',
@@ -14,11 +18,17 @@ export const FailureTypes = {
   stepFailed: 'StepFailedError',
   /** A step failed, and undoing left resources behind; `details[0].leaked` names them. */
   resourcesLeaked: 'ResourcesLeakedError',
-  /** The workflow was cancelled and what it had done was undone. */
-  cancelled: 'OperationCancelledError',
   /** The operation does not apply (an unknown amphora, a load balancer without a VIP). */
   notApplicable: 'NotApplicableError',
+  /** An update the entity refuses because the load balancer is PENDING_*: Octavia's 409. */
+  conflict: 'ConflictError',
+  /** The load balancer, or the amphora named, does not exist (any more): 404. */
+  notFound: 'NotFoundError',
+  /** A worker set up without something an activity needs (the sweeper's Temporal client). */
+  configuration: 'ConfigurationError',
 } as const;
+
+export type FailureType = (typeof FailureTypes)[keyof typeof FailureTypes];
 
 /** A resource an undo could not remove, with the reason. */
 export interface LeakedResource {
@@ -28,7 +38,7 @@ export interface LeakedResource {
 
 /** What a failed operation reports in its failure's details. */
 export interface OperationFailureDetails {
-  operation: string;
+  operation: OperationName;
   loadBalancerId: string;
   failedStep?: string;
   /** The failure type of the step's own error, such as `PlugVipError`. */

@@ -1,5 +1,5 @@
 import { CancellationScope } from '@temporalio/workflow';
-import { describeFailure, type LeakedResource } from './failures';
+import { describeFailure, type LeakedResource } from '../../contracts';
 
 /** How to undo one step. */
 export interface Compensation {

@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { sweepOrphans } from '../workflows/sweep-orphans';
+import { sweepOrphans } from '../workflows/sweeper/sweep-orphans';
 
 /** The id of the schedule that runs the orphan sweeper, unless told otherwise. */
 export const SWEEPER_SCHEDULE_ID = 'amphora-orphan-sweeper';

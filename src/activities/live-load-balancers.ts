@@ -1,9 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import type { OperationStatus } from '../workflows/progress';
-import { LoadBalancerIdAttribute } from '../workflows/search-attributes';
-import type { LiveSet } from './orphans';
+import { LoadBalancerIdAttribute, type LiveSet, type OperationStatus } from '../contracts';
 
-/** Every running workflow about a load balancer: they all set `LoadBalancerId` (workflows/progress.ts). */
+/** Every running workflow about a load balancer: they all set `LoadBalancerId` (see contracts/search-attributes.ts). */
 export const LIVE_WORKFLOWS_QUERY = 'ExecutionStatus = "Running" AND LoadBalancerId IS NOT NULL';
 
 export interface FindLiveOptions {

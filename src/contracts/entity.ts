@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AmphoraTemplate, CreateLoadBalancerInput, LoadBalancer, Timing } from '../models';
+import type { EntityOperation } from './operations';
 
 /** The workflow id of a load balancer's entity workflow: one per load balancer, for as long as it exists. */
 export const entityWorkflowId = (loadBalancerId: string): string => `loadbalancer-${loadBalancerId}`;
@@ -12,11 +13,9 @@ export interface LoadBalancerRecord extends LoadBalancer {
   timing?: Timing;
 }
 
-export type OperationKind = 'create' | 'delete' | 'failover' | 'failover-amphora' | 'plug-network' | 'unplug-network';
-
 /** An operation the entity runs as a child workflow. */
 export interface OperationRef {
-  kind: OperationKind;
+  kind: EntityOperation;
   /** The child workflow's id: its `status` query shows the operation's steps. */
   workflowId: string;
   startedAt: string;
@@ -64,11 +63,3 @@ export const failoverLoadBalancerUpdate = defineUpdate<LoadBalancerRecord, []>('
 export const failoverAmphoraUpdate = defineUpdate<LoadBalancerRecord, [{ amphoraId: string }]>('failoverAmphora');
 export const plugNetworkUpdate = defineUpdate<LoadBalancerRecord, [{ networkId: string }]>('plugMemberNetwork');
 export const unplugNetworkUpdate = defineUpdate<LoadBalancerRecord, [{ networkId: string }]>('unplugMemberNetwork');
-
-/** Failure types the update validators reject with; the API maps them to HTTP statuses. */
-export const EntityRejections = {
-  /** The load balancer is PENDING_*: Octavia's 409. */
-  conflict: 'ConflictError',
-  /** The load balancer, or the amphora named, does not exist (any more): 404. */
-  notFound: 'NotFoundError',
-} as const;

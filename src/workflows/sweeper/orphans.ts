@@ -1,33 +1,9 @@
-import { amphoraName, serverGroupName, vipPortName, vipSecurityGroupName, vrrpPortName } from '../models/names';
-
 /**
  * What the orphan sweeper decides, with no I/O (the sweep workflow runs it): which of the resources this service owns
  * no live load balancer accounts for.
  */
-
-/** The kinds of resource this service creates, as the sweeper lists them. */
-export type OwnedKind = 'instance' | 'port' | 'serverGroup' | 'securityGroup';
-
-/** A resource found by one of this service's name prefixes. */
-export interface OwnedResource {
-  kind: OwnedKind;
-  id: string;
-  name: string;
-}
-
-/** A running workflow about a load balancer whose `status` query did not answer: its amphorae are unknown. */
-export interface UnansweredWorkflow {
-  loadBalancerId: string;
-  workflowId: string;
-  error: string;
-}
-
-/** What is live: the load balancers with a running workflow, and the amphorae their status queries listed. */
-export interface LiveSet {
-  loadBalancerIds: string[];
-  amphoraIds: string[];
-  unanswered: UnansweredWorkflow[];
-}
+import type { LiveSet, OwnedResource } from '../../contracts/sweeper';
+import { amphoraName, serverGroupName, vipPortName, vipSecurityGroupName, vrrpPortName } from '../../models/names';
 
 /** The outcome of comparing owned resources with what is live. */
 export interface Classification {
@@ -42,20 +18,11 @@ export interface Classification {
   undecided: OwnedResource[];
 }
 
-// The prefixes come from the naming functions themselves, so that the sweeper and the creators cannot drift apart.
 const INSTANCE = amphoraName('');
 const VRRP_PORT = vrrpPortName('');
 const VIP_PORT = vipPortName('');
 const SERVER_GROUP = serverGroupName('');
 const SECURITY_GROUP = vipSecurityGroupName('');
-
-/** The name prefixes to list each kind by. */
-export const OWNED_PREFIXES: Record<OwnedKind, string> = {
-  instance: INSTANCE,
-  port: VIP_PORT,
-  serverGroup: SERVER_GROUP,
-  securityGroup: SECURITY_GROUP,
-};
 
 /** Whom a resource belongs to, read from its deterministic name; undefined when the name is not one of ours. */
 export function ownerOf(resource: OwnedResource): { amphoraId: string } | { loadBalancerId: string } | undefined {

@@ -1,0 +1,69 @@
+import type { ProvisioningStatus } from '../models/enums';
+
+/** What every operation is: its title in messages, the workflow that carries it out, its provisioning status. */
+interface OperationSpec {
+  /** Begins a sentence about the operation: `Create of load balancer <id> failed at ...`. */
+  title: string;
+  /** The workflow type that carries it out. */
+  workflow: string;
+  /** The provisioning status the load balancer has while it runs. */
+  pending: ProvisioningStatus;
+  /** Whether the load balancer's entity workflow accepts it (and runs it as a child). */
+  entity: boolean;
+}
+
+/**
+ * Every operation, once: the one table the controller, the activities and the workflows read operation names,
+ * titles and workflow types from.
+ */
+export const OPERATIONS = {
+  create: { title: 'Create of load balancer', workflow: 'createLoadBalancer', pending: 'PENDING_CREATE', entity: true },
+  delete: { title: 'Delete of load balancer', workflow: 'deleteLoadBalancer', pending: 'PENDING_DELETE', entity: true },
+  failover: {
+    title: 'Failover on load balancer',
+    workflow: 'failoverAmphora',
+    pending: 'PENDING_UPDATE',
+    entity: true,
+  },
+  'failover-amphora': {
+    title: 'Amphora failover on load balancer',
+    workflow: 'failoverAmphora',
+    pending: 'PENDING_UPDATE',
+    entity: true,
+  },
+  'plug-network': {
+    title: 'Member network plug on load balancer',
+    workflow: 'plugMemberNetwork',
+    pending: 'PENDING_UPDATE',
+    entity: true,
+  },
+  'unplug-network': {
+    title: 'Member network unplug on load balancer',
+    workflow: 'unplugMemberNetwork',
+    pending: 'PENDING_UPDATE',
+    entity: true,
+  },
+  'create-amphora': {
+    title: 'Amphora create for load balancer',
+    workflow: 'createAmphoraWithVip',
+    pending: 'PENDING_CREATE',
+    entity: false,
+  },
+  /** The long-running workflow that holds a load balancer's record. */
+  'load-balancer': { title: 'Load balancer', workflow: 'loadBalancerEntity', pending: 'PENDING_CREATE', entity: false },
+  sweep: { title: 'Orphan sweep', workflow: 'sweepOrphans', pending: 'ACTIVE', entity: false },
+} as const satisfies Record<string, OperationSpec>;
+
+type Operations = typeof OPERATIONS;
+
+/** An operation's name, as the `AmphoraOperation` search attribute and the status query give it. */
+export type OperationName = keyof Operations;
+
+/** The operations a load balancer's entity runs as child workflows. */
+export type EntityOperation = { [N in OperationName]: Operations[N]['entity'] extends true ? N : never }[OperationName];
+
+/** The workflow that carries out an operation. */
+export type WorkflowOf<N extends OperationName> = Operations[N]['workflow'];
+
+/** The workflows whose input `validateWorkflowInput` checks: all but the entity, which checks its own. */
+export type ValidatedWorkflow = Exclude<WorkflowOf<OperationName>, 'loadBalancerEntity'>;

@@ -1,0 +1,193 @@
+import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  deleteLoadBalancerUpdate,
+  describeFailure,
+  entitySearchAttributes,
+  entityWorkflowId,
+  FailureTypes,
+  failoverAmphoraUpdate,
+  failoverLoadBalancerUpdate,
+  initialRecord,
+  loadBalancerQuery,
+  plugNetworkUpdate,
+  publicRecord,
+  statusQuery,
+  unplugNetworkUpdate,
+  updateLoadBalancerUpdate,
+  type LoadBalancerChanges,
+  type LoadBalancerEntityInput,
+  type LoadBalancerRecord,
+  type OperationRef,
+} from '../../contracts';
+import type { CreateLoadBalancerInput, ProvisioningStatus } from '../../models';
+import { CHILD_RUNNERS, type PendingOperation } from './children';
+
+/** The entity's state, as it continues as new. */
+export type EntityState = Extract<LoadBalancerEntityInput, { resume: unknown }>['resume'];
+
+const now = () => new Date().toISOString();
+
+/**
+ * One load balancer's record and the handlers that change it (the samples' safe-message-handlers cluster manager):
+ * mutations arrive as updates whose validators reject a PENDING_* or DELETED load balancer before anything is written
+ * to history; an accepted one becomes the pending operation, which {@link LoadBalancerEntity.runPending} runs as a
+ * child workflow, one at a time.
+ */
+export class LoadBalancerEntity {
+  record: LoadBalancerRecord;
+  pending?: PendingOperation;
+  private operations = 0;
+  private current?: OperationRef;
+  private last?: OperationRef;
+  private readonly createRequest?: CreateLoadBalancerInput;
+
+  constructor(input: LoadBalancerEntityInput, startedAt: string) {
+    if ('resume' in input) {
+      ({ record: this.record, operations: this.operations, last: this.last } = input.resume);
+    } else {
+      this.createRequest = input.create;
+      this.record = initialRecord(input.create, startedAt);
+      this.pending = { kind: 'create' };
+    }
+  }
+
+  /** What continue-as-new carries over. */
+  get state(): EntityState {
+    return { record: this.record, operations: this.operations, last: this.last };
+  }
+
+  get deleted(): boolean {
+    return this.record.provisioningStatus === 'DELETED';
+  }
+
+  /** Registers the queries and the updates. */
+  listen(): void {
+    setHandler(loadBalancerQuery, () => ({ record: this.record, current: this.current, last: this.last }));
+    // The sweeper and the CLI ask every workflow about a load balancer for its status and the amphorae it holds.
+    setHandler(statusQuery, () => ({
+      operation: 'load-balancer' as const,
+      loadBalancerId: this.record.id,
+      provisioningStatus: this.record.provisioningStatus,
+      operatingStatus: this.record.operatingStatus,
+      currentStep: this.current ? `${this.current.kind} (${this.current.workflowId})` : undefined,
+      steps: [],
+      amphorae: this.record.amphorae,
+      vip: this.record.vip,
+      leaked: [],
+    }));
+    const mutable = { validator: (..._args: unknown[]) => this.assertMutable() };
+    setHandler(updateLoadBalancerUpdate, (changes: LoadBalancerChanges) => this.applyChanges(changes), mutable);
+    setHandler(deleteLoadBalancerUpdate, () => this.accept({ kind: 'delete' }, 'PENDING_DELETE'), mutable);
+    setHandler(failoverLoadBalancerUpdate, () => this.accept({ kind: 'failover' }, 'PENDING_UPDATE'), {
+      validator: () => {
+        this.assertMutable();
+        if (this.record.amphorae.length === 0) {
+          throw ApplicationFailure.nonRetryable(
+            `Load balancer ${this.record.id} has no amphorae to fail over`,
+            FailureTypes.conflict,
+          );
+        }
+      },
+    });
+    setHandler(
+      failoverAmphoraUpdate,
+      ({ amphoraId }) => this.accept({ kind: 'failover-amphora', amphoraId }, 'PENDING_UPDATE'),
+      {
+        validator: ({ amphoraId }) => {
+          this.assertMutable();
+          if (!this.record.amphorae.some((amphora) => amphora.id === amphoraId)) {
+            throw ApplicationFailure.nonRetryable(`Amphora ${amphoraId} could not be found.`, FailureTypes.notFound);
+          }
+        },
+      },
+    );
+    setHandler(
+      plugNetworkUpdate,
+      ({ networkId }) => this.accept({ kind: 'plug-network', networkId }, 'PENDING_UPDATE'),
+      mutable,
+    );
+    setHandler(
+      unplugNetworkUpdate,
+      ({ networkId }) => this.accept({ kind: 'unplug-network', networkId }, 'PENDING_UPDATE'),
+      mutable,
+    );
+  }
+
+  /** Runs the pending operation as a child workflow and folds its outcome into the record. */
+  async runPending(): Promise<void> {
+    const operation = this.pending;
+    if (!operation) return;
+    this.operations += 1;
+    // From the load balancer's id, not the run's: the same on replay, whatever runs it.
+    const workflowId = `${entityWorkflowId(this.record.id)}-${this.operations}-${operation.kind}`;
+    this.current = { kind: operation.kind, workflowId, startedAt: now() };
+    try {
+      await CHILD_RUNNERS[operation.kind](operation, {
+        record: () => this.record,
+        workflowId,
+        createRequest: this.createRequest,
+        onChild: (childId) => {
+          if (this.current) this.current = { ...this.current, workflowId: childId };
+        },
+        onRecord: (changes) => {
+          this.record = { ...this.record, ...changes };
+        },
+      });
+      this.current = { ...this.current, outcome: 'succeeded', endedAt: now() };
+    } catch (err) {
+      const { message } = describeFailure(err);
+      // A failed create was rolled back: nothing of it is left to describe.
+      if (operation.kind === 'create')
+        this.record = { ...this.record, amphorae: [], vip: undefined, serverGroupId: undefined };
+      this.record = { ...this.record, provisioningStatus: 'ERROR', operatingStatus: 'ERROR' };
+      this.current = { ...this.current, outcome: 'failed', error: message, endedAt: now() };
+    }
+    this.record = { ...this.record, updatedAt: now() };
+    this.last = this.current;
+    this.current = undefined;
+    this.pending = undefined;
+    this.publish();
+  }
+
+  private assertMutable(): void {
+    if (this.deleted) {
+      throw ApplicationFailure.nonRetryable(
+        `Load Balancer ${this.record.id} could not be found.`,
+        FailureTypes.notFound,
+      );
+    }
+    if (this.record.provisioningStatus.startsWith('PENDING_') || this.pending) {
+      throw ApplicationFailure.nonRetryable(
+        `Invalid state ${this.record.provisioningStatus} of loadbalancer resource ${this.record.id}`,
+        FailureTypes.conflict,
+      );
+    }
+  }
+
+  private accept(next: PendingOperation, status: ProvisioningStatus): LoadBalancerRecord {
+    this.pending = next;
+    this.record = { ...this.record, provisioningStatus: status, updatedAt: now() };
+    this.publish();
+    return this.record;
+  }
+
+  private applyChanges(changes: LoadBalancerChanges): LoadBalancerRecord {
+    // Field by field: an update's payload is not trusted to carry only these.
+    const { name, description, adminStateUp, tags } = changes;
+    this.record = {
+      ...this.record,
+      ...(name !== undefined ? { name } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(adminStateUp !== undefined ? { adminStateUp } : {}),
+      ...(tags !== undefined ? { tags } : {}),
+      updatedAt: now(),
+    };
+    this.publish();
+    return this.record;
+  }
+
+  private publish(): void {
+    upsertSearchAttributes(entitySearchAttributes(this.record));
+    upsertMemo({ loadBalancer: publicRecord(this.record) });
+  }
+}

@@ -1,0 +1,185 @@
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { Activities, ValidInput } from '../../activities';
+import { describeFailure, OPERATIONS, type OperationName, type WorkflowOf } from '../../contracts';
+import type { Timing } from '../../models';
+import { operationFailure } from './outcome';
+import { Progress } from './progress';
+import { Saga } from './saga';
+import { validateInput } from './validate';
+import type { ActivityName, ActivityOutput, Step, StepMode, UndoableStep } from './step';
+
+type Proxy = Record<ActivityName, unknown>;
+type Call<K extends ActivityName> = {
+  executeWithOptions(options: ActivityOptions, args: [unknown]): Promise<ActivityOutput<K>>;
+};
+
+/** The operations whose input `validateWorkflowInput` checks. */
+type ValidatedOperation = Exclude<OperationName, 'load-balancer' | 'sweep'>;
+
+/**
+ * One running operation: its progress (the status query), its steps, and what undoes them. A workflow reads as a
+ * list of steps: `const vip = await op.undoable(allocateVip, input)` registers the undo of the step *before* running
+ * it (a step that failed after its side effect is still undone), `op.run(updateVip, input)` runs a step that has
+ * none. {@link Operation.undoOnFailure} and {@link Operation.forwardOnly} say what a failure of the body means.
+ */
+export class Operation {
+  private readonly saga = new Saga();
+  private readonly proxies: Record<StepMode | 'undo', Proxy>;
+  /** The step that failed first, for the failure message. */
+  private failedStep?: string;
+
+  private constructor(
+    readonly progress: Progress,
+    readonly timing: Timing,
+  ) {
+    const retry = (maximumAttempts: number) => ({
+      maximumAttempts,
+      initialInterval: timing.retryInitialIntervalMs,
+      backoffCoefficient: 2,
+      maximumInterval: Math.max(timing.retryInitialIntervalMs, 10_000),
+    });
+    // A cancelled step is awaited to its end before anything is undone: an activity that is still running could
+    // otherwise create its resource after the undo had looked for it.
+    const base: ActivityOptions = {
+      startToCloseTimeout: timing.activityTimeoutMs,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    };
+    const waitBudget = timing.buildPollIntervalMs * timing.buildPollAttempts;
+    this.proxies = {
+      call: proxyActivities<Activities>({ ...base, retry: retry(timing.maxAttempts) }),
+      undo: proxyActivities<Activities>({ ...base, retry: retry(timing.compensationMaxAttempts) }),
+      wait: proxyActivities<Activities>({
+        ...base,
+        startToCloseTimeout: waitBudget + timing.activityTimeoutMs * 2,
+        heartbeatTimeout: timing.buildPollIntervalMs * 2 + timing.activityTimeoutMs,
+        retry: retry(timing.maxAttempts),
+      }),
+      read: proxyLocalActivities<Activities>({
+        startToCloseTimeout: timing.activityTimeoutMs,
+        retry: retry(timing.maxAttempts),
+      }),
+    };
+  }
+
+  /**
+   * Starts an operation: tracks it from its raw request, then validates the request (a local activity: no server
+   * round trip). An invalid one ends the operation in ERROR with a non-retryable ValidationError naming the field.
+   *
+   * @returns the operation, and its input with defaults filled in.
+   */
+  static async begin<N extends ValidatedOperation>(
+    operation: N,
+    request: unknown,
+  ): Promise<{ op: Operation; input: ValidInput<WorkflowOf<N>> }> {
+    const progress = Progress.forRequest(operation, request);
+    try {
+      const input = await validateInput(OPERATIONS[operation].workflow as WorkflowOf<N>, request);
+      return { op: new Operation(progress, input.timing), input };
+    } catch (err) {
+      progress.setStatus('ERROR');
+      progress.status.error = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+  }
+
+  /** The status the `status` query answers. */
+  get status() {
+    return this.progress.status;
+  }
+
+  /** Runs a step that has no undo of its own: a read, a wait, or a step of a forward-only operation. */
+  run<I, K extends ActivityName>(step: Step<I, K> & { undo?: never }, input: I): Promise<ActivityOutput<K>> {
+    return this.execute('step', step.mode ?? 'call', step.activity, step.name(input), step.summary(input), () =>
+      step.args(input),
+    );
+  }
+
+  /**
+   * Registers the step's undo, then runs the step. The undo gets the step's result when there is one, so it removes
+   * by id; without one (a lost response) it finds what the step made by its deterministic name.
+   */
+  async undoable<I, K extends ActivityName, U extends ActivityName>(
+    step: UndoableStep<I, K, U>,
+    input: I,
+  ): Promise<ActivityOutput<K>> {
+    const { undo } = step;
+    let result: ActivityOutput<K> | undefined;
+    this.saga.register({
+      resource: undo.resource(input),
+      undo: async () => {
+        await this.execute(
+          'undo',
+          'undo',
+          undo.activity,
+          `undo: ${undo.name(input)}`,
+          `Undo: ${undo.summary(input)}`,
+          () => undo.args(input, result),
+        );
+      },
+    });
+    result = await this.run(step as Step<I, K>, input);
+    return result;
+  }
+
+  /**
+   * Runs `body`, whose steps are all undone (newest first, even when the workflow is cancelled) if it fails. The load
+   * balancer then goes to ERROR, and the workflow ends with a StepFailedError naming the failed step, its
+   * cancellation, or a ResourcesLeakedError naming every resource an undo could not remove.
+   */
+  async undoOnFailure<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      const report = await this.saga.compensate();
+      this.progress.setStatus('ERROR');
+      throw operationFailure(err, { status: this.status, failedStep: this.failedStep, ...report });
+    }
+  }
+
+  /**
+   * Runs `body` forward only: nothing is undone when it fails (every step is idempotent), the load balancer goes to
+   * ERROR, and the failure tells the operator `remedy`. `leaked` names what the failure leaves behind.
+   */
+  async forwardOnly<T>(remedy: string, body: () => Promise<T>, leaked: () => string[] = () => []): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      this.progress.setStatus('ERROR');
+      const left = leaked().map((resource) => ({ resource, error: 'its removal failed' }));
+      throw operationFailure(err, {
+        status: this.status,
+        failedStep: this.failedStep,
+        undone: [],
+        leaked: left,
+        remedy,
+      });
+    }
+  }
+
+  private async execute<K extends ActivityName>(
+    kind: 'step' | 'undo',
+    mode: StepMode | 'undo',
+    activity: K,
+    name: string,
+    summary: string,
+    args: () => unknown,
+  ): Promise<ActivityOutput<K>> {
+    const record = this.progress.begin(name, kind);
+    try {
+      const call = this.proxies[mode][activity] as Call<K>;
+      const result = await call.executeWithOptions({ summary }, [args()]);
+      this.progress.finish(record, kind === 'undo' ? 'undone' : 'done');
+      return result;
+    } catch (err) {
+      const { type, message } = describeFailure(err);
+      this.progress.finish(record, kind === 'undo' ? 'leaked' : 'failed', `${type}: ${message}`);
+      if (kind === 'step') this.failedStep ??= name;
+      throw err;
+    }
+  }
+}
