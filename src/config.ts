@@ -1,6 +1,6 @@
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
-import { ConfigError } from './config-error';
+import { ConfigError, parseEnv, presentVariables, wholeNumberVariable, type Env } from './env';
 import { parseControllerSettings, type ControllerSettings } from './controller/settings';
 import { FaultPlanSchema, type FaultPlan } from './drivers/noop/faults';
 import { parseOpenStackSettings, type OpenStackSettings } from './drivers/openstack/settings';
@@ -38,7 +38,7 @@ const faultPlanJson = z.string().transform((text, ctx): FaultPlan => {
   return z.NEVER;
 });
 
-const positiveInt = z.coerce.number().int('expected a whole number').positive('expected a number above 0');
+const positiveInt = wholeNumberVariable(1, 'a number above 0');
 
 const EnvSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.optional(),
@@ -89,8 +89,6 @@ export interface AppConfig {
   controller: ControllerSettings;
 }
 
-type Env = Record<string, string | undefined>;
-
 /**
  * Reads and validates the configuration.
  *
@@ -99,20 +97,8 @@ type Env = Record<string, string | undefined>;
  * @throws {@link ConfigError} naming each bad variable, the value's problem and what is expected.
  */
 export function loadConfig(env: Env = process.env): AppConfig {
-  // Empty strings count as unset, as a shell `FOO=` usually means "not configured".
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? '?');
-      return { variable, text: `${variable}=${JSON.stringify(present[variable] ?? '')}: ${issue.message}` };
-    });
-    throw new ConfigError(
-      `Invalid configuration: ${problems.map((p) => p.text).join('; ')}`,
-      problems.map((p) => p.variable),
-    );
-  }
-  const vars = parsed.data;
+  const vars = parseEnv(EnvSchema, env);
+  const present = presentVariables(env);
   return {
     temporal: loadTemporalConnection(present),
     taskQueue: vars.AMPHORA_TASK_QUEUE,

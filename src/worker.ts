@@ -4,6 +4,7 @@ import { createActivities } from './activities';
 import type { AppConfig } from './config';
 import { createDrivers, type Drivers } from './drivers';
 import type { Logger } from './logger';
+import { connectToTemporal } from './temporal-connection';
 
 export interface StartWorkerOptions {
   /** Drivers to use instead of those the configuration selects (the demo and tests pass noop drivers they inspect). */
@@ -31,17 +32,11 @@ export async function startWorker(
   options: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
   const drivers = options.drivers ?? createDrivers(config.drivers);
-  const address = config.temporal.connectionOptions.address;
-  let connection: NativeConnection;
-  try {
-    connection = await NativeConnection.connect(config.temporal.connectionOptions);
-  } catch (err) {
+  const { address } = config.temporal.connectionOptions;
+  const connection = await connectToTemporal(config, (options) => NativeConnection.connect(options)).catch((err) => {
     drivers.close();
-    throw new Error(
-      `Cannot reach the Temporal server at ${address} (TEMPORAL_ADDRESS): ${err instanceof Error ? err.message : String(err)}. Start one with ./temporal-dev.sh up, or point TEMPORAL_ADDRESS at yours.`,
-      { cause: err },
-    );
-  }
+    throw err;
+  });
   // The orphan sweeper's activities ask Temporal which load balancers are live; connected on first use.
   const clientConnection = Connection.lazy(config.temporal.connectionOptions);
   const temporalClient = new Client({ connection: clientConnection, namespace: config.temporal.namespace });

@@ -30,5 +30,4 @@ export type Activities = ReturnType<typeof createActivities>;
 
 export { toActivityFailure } from './failures';
 export type { BuildAmphoraInput, WaitForAmphoraInput } from './compute';
-export type { VipRequest } from './network';
 export type { ValidInput, WorkflowName } from './validation';

@@ -1,13 +1,5 @@
 import type { AbstractNetworkDriver } from '../drivers/network/driver';
-import type { Amphora, Interface, Vip } from '../models';
-
-export interface VipRequest {
-  subnetId?: string;
-  networkId?: string;
-  portId?: string;
-  ipAddress?: string;
-  qosPolicyId?: string;
-}
+import type { Amphora, Interface, ListenerPort, Vip, VipRequest } from '../models';
 
 /** Activities over the network driver. */
 export function createNetworkActivities(network: AbstractNetworkDriver) {
@@ -38,11 +30,7 @@ export function createNetworkActivities(network: AbstractNetworkDriver) {
       });
     },
 
-    async updateVip(input: {
-      loadBalancerId: string;
-      vip: Vip;
-      listenerPorts: { protocol: 'TCP' | 'UDP'; port: number }[];
-    }): Promise<void> {
+    async updateVip(input: { loadBalancerId: string; vip: Vip; listenerPorts: ListenerPort[] }): Promise<void> {
       await network.updateVip(input);
     },
 

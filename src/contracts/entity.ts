@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AmphoraTemplate, CreateLoadBalancerInput, LoadBalancer, Timing } from '../models';
+import type { AmphoraTemplate, CreateLoadBalancerInput, ListenerPort, LoadBalancer, Timing } from '../models';
 import type { EntityOperation } from './operations';
 
 /** The workflow id of a load balancer's entity workflow: one per load balancer, for as long as it exists. */
@@ -9,7 +9,7 @@ export const entityWorkflowId = (loadBalancerId: string): string => `loadbalance
 export interface LoadBalancerRecord extends LoadBalancer {
   adminStateUp: boolean;
   amphoraTemplate: AmphoraTemplate;
-  listenerPorts: { protocol: 'TCP' | 'UDP'; port: number }[];
+  listenerPorts: ListenerPort[];
   timing?: Timing;
 }
 

@@ -1,22 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../config';
+import { connectToTemporal } from '../temporal-connection';
 
 /** A Temporal client on the configured server and namespace, with a readable error when it cannot connect. */
 export async function connectClient(config: AppConfig): Promise<{ client: Client; close: () => Promise<void> }> {
-  const { address } = config.temporal.connectionOptions;
-  let connection: Connection;
-  try {
-    connection = await Connection.connect({
-      ...config.temporal.connectionOptions,
-      address,
-      connectTimeout: '5s',
-    });
-  } catch (err) {
-    throw new Error(
-      `Cannot reach the Temporal server at ${address} (TEMPORAL_ADDRESS): ${err instanceof Error ? err.message : String(err)}. Start one with ./temporal-dev.sh up, or point TEMPORAL_ADDRESS at yours.`,
-      { cause: err },
-    );
-  }
+  const connection = await connectToTemporal(config, (options) =>
+    Connection.connect({ ...options, connectTimeout: '5s' }),
+  );
   return { client: new Client({ connection, namespace: config.temporal.namespace }), close: () => connection.close() };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, wholeNumberVariable } from '../config-error';
+import { ConfigError, parseEnv, wholeNumberVariable } from '../env';
 import { TopologySchema, type AmphoraTemplate, type Timing, type Topology } from '../models';
 
 /** How the REST API checks callers. */
@@ -59,19 +59,7 @@ const SettingsSchema = z.object({
  *   are never echoed.
  */
 export function parseControllerSettings(env: Record<string, string | undefined>): ControllerSettings {
-  const parsed = SettingsSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? '?');
-      const shown = variable === 'AMPHORA_API_TOKENS' ? '(hidden)' : JSON.stringify(env[variable] ?? '');
-      return { variable, text: `${variable}=${shown}: ${issue.message}` };
-    });
-    throw new ConfigError(
-      `Invalid configuration: ${problems.map((p) => p.text).join('; ')}`,
-      problems.map((p) => p.variable),
-    );
-  }
-  const vars = parsed.data;
+  const vars = parseEnv(SettingsSchema, env, { secrets: ['AMPHORA_API_TOKENS'] });
   const [host, port] = splitHostPort(vars.AMPHORA_API_LISTEN);
   let auth: ApiAuth = { mode: 'noauth' };
   if (vars.AMPHORA_API_AUTH === 'token') {

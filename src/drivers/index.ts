@@ -1,5 +1,5 @@
 import type { DriverSelection } from '../config';
-import { ConfigError } from '../config-error';
+import { ConfigError } from '../env';
 import type { AmphoraComputeDriver } from './compute/driver';
 import type { AbstractNetworkDriver } from './network/driver';
 import { createNoopDrivers, type NoopDriverOptions } from './noop';

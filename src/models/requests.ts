@@ -47,44 +47,40 @@ export const AmphoraTemplateSchema = z
   .strict();
 export type AmphoraTemplate = z.input<typeof AmphoraTemplateSchema>;
 
-/** Where the VIP goes: a subnet, a network, or a port the user made. */
-export const VipRequestSchema = z
-  .object({
-    subnetId: ResourceIdSchema.optional(),
-    networkId: ResourceIdSchema.optional(),
-    portId: ResourceIdSchema.optional(),
-    ipAddress: IpAddressSchema.optional(),
-    qosPolicyId: ResourceIdSchema.optional(),
-  })
-  .strict()
-  .refine((vip) => vip.subnetId ?? vip.networkId ?? vip.portId, {
-    error: 'name the VIP subnetId, networkId or portId',
-  });
+/** Where a VIP goes: a subnet, a network, or a port the user made; with the address and QoS policy asked for. */
+const VipTargetSchema = z.object({
+  subnetId: ResourceIdSchema.optional(),
+  networkId: ResourceIdSchema.optional(),
+  portId: ResourceIdSchema.optional(),
+  ipAddress: IpAddressSchema.optional(),
+  qosPolicyId: ResourceIdSchema.optional(),
+});
+const namesVipTarget = (vip: z.output<typeof VipTargetSchema>) => vip.subnetId ?? vip.networkId ?? vip.portId;
+
+/** The VIP of a create request. */
+export const VipRequestSchema = VipTargetSchema.strict().refine(namesVipTarget, {
+  error: 'name the VIP subnetId, networkId or portId',
+});
+export type VipRequest = z.input<typeof VipRequestSchema>;
 
 /**
- * What a network driver's `allocateVip` takes (AbstractNetworkDriver's AllocateVipRequest), checked before any call so
- * that a malformed request is a ValidationError naming the field, whichever driver gets it.
+ * What a network driver's `allocateVip` takes: the VIP target of the load balancer, checked before any call so that a
+ * malformed request is a ValidationError naming the field, whichever driver gets it.
  */
-export const AllocateVipRequestSchema = z
-  .object({
-    loadBalancerId: ResourceIdSchema,
-    projectId: ResourceIdSchema.optional(),
-    subnetId: ResourceIdSchema.optional(),
-    networkId: ResourceIdSchema.optional(),
-    portId: ResourceIdSchema.optional(),
-    ipAddress: IpAddressSchema.optional(),
-    qosPolicyId: ResourceIdSchema.optional(),
-  })
+export const AllocateVipRequestSchema = VipTargetSchema.extend({
+  loadBalancerId: ResourceIdSchema,
+  projectId: ResourceIdSchema.optional(),
+})
   .strict()
-  .refine((vip) => vip.subnetId ?? vip.networkId ?? vip.portId, {
-    error: 'name a subnetId, a networkId or a portId for the VIP',
-    path: ['vip'],
-  });
+  .refine(namesVipTarget, { error: 'name a subnetId, a networkId or a portId for the VIP', path: ['vip'] });
+export type AllocateVipRequest = z.input<typeof AllocateVipRequestSchema>;
 
+/** A port the VIP's security group opens. */
 export const ListenerPortSchema = z.object({
   protocol: z.enum(['TCP', 'UDP']),
   port: z.number().int().min(1).max(65535),
 });
+export type ListenerPort = z.infer<typeof ListenerPortSchema>;
 
 export const CreateLoadBalancerInputSchema = z
   .object({

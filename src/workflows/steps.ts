@@ -1,5 +1,5 @@
-import type { BuildAmphoraInput, VipRequest } from '../activities';
-import type { Amphora, AmphoraRole, Vip } from '../models';
+import type { BuildAmphoraInput } from '../activities';
+import type { Amphora, AmphoraRole, ListenerPort, Vip, VipRequest } from '../models';
 import { amphoraName, serverGroupName, vipPortName, vrrpPortName } from '../models/names';
 import { step, undoableStep } from './operation/step';
 
@@ -90,7 +90,7 @@ export const updateVip = step({
   activity: 'updateVip',
   name: () => 'update VIP',
   summary: ({ loadBalancerId }) => `Update VIP security group of load balancer ${loadBalancerId}`,
-  args: (input: OfLoadBalancer & { vip: Vip; listenerPorts: { protocol: 'TCP' | 'UDP'; port: number }[] }) => input,
+  args: (input: OfLoadBalancer & { vip: Vip; listenerPorts: ListenerPort[] }) => input,
 });
 
 export const prepareFailover = step({

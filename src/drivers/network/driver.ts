@@ -1,19 +1,17 @@
-import type { Amphora, Interface, Network, Port, SecurityGroup, Subnet, Vip } from '../../models';
+import type {
+  AllocateVipRequest,
+  Amphora,
+  Interface,
+  ListenerPort,
+  Network,
+  Port,
+  SecurityGroup,
+  Subnet,
+  Vip,
+} from '../../models';
 
-/** Where to put a new VIP. At least one of `subnetId`, `networkId` or `portId` is given. */
-export interface AllocateVipRequest {
-  loadBalancerId: string;
-  projectId?: string;
-  /** Take the VIP from this subnet. */
-  subnetId?: string;
-  /** Take the VIP from this network's first subnet, when no subnet is named. */
-  networkId?: string;
-  /** Use this existing port (supplied by the user, never deleted by us). */
-  portId?: string;
-  /** Ask for this address. */
-  ipAddress?: string;
-  qosPolicyId?: string;
-}
+/** Where to put a new VIP (the schema in models/requests.ts is the definition; drivers validate with it). */
+export type { AllocateVipRequest };
 
 /** The VIP and the amphorae it is routed to. */
 export interface VipPlugRequest {
@@ -64,7 +62,7 @@ export interface UpdateVipRequest {
   loadBalancerId: string;
   vip: Vip;
   /** TCP/UDP ports the load balancer listens on; the VIP security group allows exactly these. */
-  listenerPorts?: { protocol: 'TCP' | 'UDP'; port: number }[];
+  listenerPorts?: ListenerPort[];
 }
 
 /**

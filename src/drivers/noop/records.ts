@@ -1,4 +1,4 @@
-import type { ComputeFault, InstanceState, Network, Port, ServerGroup, Subnet } from '../../models';
+import type { ComputeFault, InstanceState, ListenerPort, Network, Port, ServerGroup, Subnet } from '../../models';
 
 /** A compute instance in the noop cloud. */
 export interface ServerRecord {
@@ -26,7 +26,7 @@ export interface PortRecord extends Port {
 export interface SecurityGroupRecord {
   id: string;
   name: string;
-  rules: { protocol: 'TCP' | 'UDP'; port: number }[];
+  rules: ListenerPort[];
 }
 
 /** One effect on the noop cloud, kept so tests can prove that nothing was created or deleted twice. */

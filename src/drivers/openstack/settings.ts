@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, wholeNumberVariable } from '../../config-error';
+import { parseEnv, wholeNumberVariable } from '../../env';
 import { Secret } from './secret';
 
 /** Where to reach Keystone, who to be, and how patiently to talk to Nova and Neutron. */
@@ -60,9 +60,6 @@ const SettingsEnvSchema = z.object({
   AMPHORA_BREAKER_HALF_OPEN_MS: whole(1, 'milliseconds above 0').default(30_000),
 });
 
-/** Variables whose values never appear in an error message. */
-const SECRET_VARIABLES = new Set(['OS_PASSWORD']);
-
 /**
  * Reads the OpenStack settings from the environment. Empty variables count as unset.
  *
@@ -71,30 +68,20 @@ const SECRET_VARIABLES = new Set(['OS_PASSWORD']);
  * @throws {@link ConfigError} naming every bad variable and what it expects (never echoing the password).
  */
 export function parseOpenStackSettings(env: Record<string, string | undefined> = process.env): OpenStackSettings {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = SettingsEnvSchema.safeParse(present);
-  const issues = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-  // Checked apart from the schema so that it is reported together with every other problem.
-  if (!present.OS_PROJECT_NAME && !present.OS_PROJECT_ID) {
-    issues.push({
-      path: ['OS_PROJECT_NAME'],
-      message: 'expected the project to scope the token to (set OS_PROJECT_NAME or OS_PROJECT_ID)',
-    });
-  }
-  if (!parsed.success || issues.length > 0) {
-    const problems = issues.map((issue) => {
-      const variable = String(issue.path[0] ?? '?');
-      const value = present[variable];
-      const shown = value === undefined ? ' (unset)' : SECRET_VARIABLES.has(variable) ? '=(hidden)' : `="${value}"`;
-      return { variable, text: `${variable}${shown}: ${issue.message}` };
-    });
-    throw new ConfigError(`Invalid OpenStack settings: ${problems.map((problem) => problem.text).join('; ')}`, [
-      ...new Set(problems.map((problem) => problem.variable)),
-    ]);
-  }
-  const vars = parsed.data;
+  const vars = parseEnv(SettingsEnvSchema, env, {
+    title: 'Invalid OpenStack settings',
+    secrets: ['OS_PASSWORD'],
+    // Checked apart from the schema so that it is reported together with every other problem.
+    check: (present) =>
+      present.OS_PROJECT_NAME || present.OS_PROJECT_ID
+        ? []
+        : [
+            {
+              variable: 'OS_PROJECT_NAME',
+              message: 'expected the project to scope the token to (set OS_PROJECT_NAME or OS_PROJECT_ID)',
+            },
+          ],
+  });
   return {
     authUrl: vars.OS_AUTH_URL.replace(/\/+$/, '').replace(/\/v3$/, ''),
     username: vars.OS_USERNAME,
