@@ -43,6 +43,37 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': 'error',
+      // Imports point down the layers only (DESIGN.md): models, contracts, drivers, activities, workflows, controller.
+      // The bench and the demo sit on top and stay out of the published library.
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './src/models', from: './src', except: ['./models'], message: 'models import nothing above them.' },
+            {
+              target: './src/contracts',
+              from: ['./src/drivers', './src/activities', './src/workflows', './src/controller'],
+              message: 'contracts import nothing above the models.',
+            },
+            {
+              target: './src/drivers',
+              from: ['./src/activities', './src/workflows', './src/controller', './src/contracts'],
+              message: 'drivers know nothing of Temporal or of the layers above them.',
+            },
+            {
+              target: './src/activities',
+              from: ['./src/workflows', './src/controller'],
+              message: 'activities are below the workflows and the controller.',
+            },
+            { target: './src/workflows', from: './src/controller', message: 'workflows never call the controller.' },
+            {
+              target: ['./src/!(bench|demo)/**', './src/*.ts'],
+              from: ['./src/bench', './src/demo'],
+              message: 'the bench and the demo are not part of the library.',
+            },
+          ],
+        },
+      ],
       // A saga's undo closure reads a variable that the step it undoes assigns later: that is the point, not a slip.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },

@@ -1,9 +1,29 @@
 import type { DriverSelection } from '../config';
 import { ConfigError } from '../env';
+import type { AmphoraType } from '../models';
 import type { AmphoraComputeDriver } from './compute/driver';
+import { ComputeError } from './compute/errors';
+import { NoopComputeDriver } from './compute/noop';
+import { NovaApi } from './compute/nova/api';
+import { NovaComputeDriver } from './compute/nova/driver';
 import type { AbstractNetworkDriver } from './network/driver';
-import { createNoopDrivers, type NoopDriverOptions } from './noop';
-import { createOpenStackDrivers, type OpenStackDriverOptions } from './openstack';
+import { NeutronApi } from './network/neutron/api';
+import { NeutronNetworkDriver, type NeutronNetworkOptions } from './network/neutron/driver';
+import { NoopNetworkDriver } from './network/noop';
+import {
+  DEFAULT_NETWORKS,
+  FaultInjector,
+  MemoryNoopStore,
+  NoopCloud,
+  SqliteNoopStore,
+  type FaultPlan,
+  type InventoryItem,
+  type JournalEntry,
+  type NetworkSeed,
+} from './noop';
+import { OpenStackSession, type SessionOptions } from './openstack';
+import { statusOf } from './openstack/errors';
+import type { OpenStackSettings } from './openstack/settings';
 
 export * from './errors';
 export * from './compute';
@@ -63,4 +83,102 @@ export function createDrivers(
       noopDrivers.close();
     },
   };
+}
+
+export interface NoopDriverOptions {
+  /** `memory` (default) for one process, or a SQLite file that several processes share. */
+  state?: 'memory' | { sqliteFile: string };
+  /** How long an instance boots (BUILDING -> ACTIVE). */
+  buildDelayMs?: number;
+  /** Simulated latency of every API call. */
+  apiLatencyMs?: number;
+  /** The initial fault plan; replace it later through `faults.setPlan`. */
+  faults?: FaultPlan;
+  /** Networks and subnets to seed; the defaults when absent. */
+  networks?: readonly NetworkSeed[];
+  /** Amphora types the compute side builds. */
+  supportedTypes?: readonly AmphoraType[];
+  /** The clock, in milliseconds. */
+  now?: () => number;
+}
+
+/** The noop compute and network drivers over one pretend cloud, and the handles tests use to inspect it. */
+export interface NoopDrivers {
+  compute: NoopComputeDriver;
+  network: NoopNetworkDriver;
+  faults: FaultInjector;
+  cloud: NoopCloud;
+  /** Every live resource (servers, server groups, ports, security groups), sorted. */
+  inventory(): InventoryItem[];
+  /** Every create and delete so far, in order. */
+  journal(): JournalEntry[];
+  close(): void;
+}
+
+/**
+ * Creates the noop drivers. They behave like a small cloud (instances boot, addresses are handed out from subnets,
+ * names are unique) and fail on purpose through the fault plan, so that every rollback path can be exercised.
+ */
+export function createNoopDrivers(options: NoopDriverOptions = {}): NoopDrivers {
+  const state = options.state ?? 'memory';
+  const store = state === 'memory' ? new MemoryNoopStore() : new SqliteNoopStore(state.sqliteFile);
+  const cloud = new NoopCloud(store, options.now);
+  cloud.seedNetworks(options.networks ?? DEFAULT_NETWORKS);
+  const faults = new FaultInjector(options.faults);
+  return {
+    compute: new NoopComputeDriver(cloud, faults, {
+      buildDelayMs: options.buildDelayMs ?? 0,
+      apiLatencyMs: options.apiLatencyMs,
+      supportedTypes: options.supportedTypes,
+    }),
+    network: new NoopNetworkDriver(cloud, faults, { apiLatencyMs: options.apiLatencyMs }),
+    faults,
+    cloud,
+    inventory: () => cloud.inventory(),
+    journal: () => cloud.journalEntries(),
+    close: () => {
+      faults.releaseHangs();
+      store.close();
+    },
+  };
+}
+
+export interface OpenStackDriverOptions extends SessionOptions {
+  detachWait?: NeutronNetworkOptions['detachWait'];
+}
+
+/** The Nova and Neutron drivers over one Keystone session. */
+export interface OpenStackDrivers {
+  compute: NovaComputeDriver;
+  network: NeutronNetworkDriver;
+  session: OpenStackSession;
+  /** Closes the session's keep-alive connections. */
+  close(): void;
+}
+
+/** Builds the Nova and Neutron drivers, sharing one session (one token, one breaker per service). */
+export function createOpenStackDrivers(
+  settings: OpenStackSettings,
+  options: OpenStackDriverOptions = {},
+): OpenStackDrivers {
+  const session = new OpenStackSession(settings, options);
+  const nova = new NovaApi(session.service('compute'));
+  const neutron = new NeutronApi(session.service('network'));
+  const managementNetworkId = settings.managementNetworkId;
+  const managementNetworkName = managementNetworkId
+    ? async () => {
+        try {
+          return (await neutron.getNetwork(managementNetworkId)).name;
+        } catch (err) {
+          if (statusOf(err) !== 404) throw err;
+          throw new ComputeError(
+            `AMPHORA_MGMT_NETWORK_ID="${managementNetworkId}": Neutron has no such network; set it to the id of the amphora management network`,
+            { retryable: false, cause: err },
+          );
+        }
+      }
+    : undefined;
+  const compute = new NovaComputeDriver(nova, { defaults: settings.amphora, managementNetworkName });
+  const network = new NeutronNetworkDriver(neutron, nova, { detachWait: options.detachWait });
+  return { compute, network, session, close: () => session.close() };
 }

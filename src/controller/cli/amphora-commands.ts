@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { amphoraRows } from './format';
-import { settle } from './lb-commands';
+import { operationCommand } from './operation-command';
 import { emit, withSession } from './session';
 
 /** `amphora amphora ...`: list, show and fail over amphorae. */
@@ -32,23 +32,13 @@ export function amphoraCommands(): Command {
       });
     });
 
-  amphora
-    .command('failover <id>')
-    .description('Replace one amphora: the new one is built and carries the VIP before the old one goes')
-    .option('--wait', 'follow the failover step by step until it ends')
-    .option('--json', 'print JSON')
-    .action(async (id: string, options: { wait?: boolean; json?: boolean }) => {
-      await withSession(async (session) => {
-        const accepted = await session.controller.failoverAmphora(id);
-        if (options.wait) return settle(session, accepted.id, Boolean(options.json));
-        emit(
-          session,
-          Boolean(options.json),
-          accepted,
-          () => `Load balancer ${accepted.id} is ${accepted.provisioningStatus}.`,
-        );
-      });
-    });
+  operationCommand(
+    amphora
+      .command('failover <id>')
+      .description('Replace one amphora: the new one is built and carries the VIP before the old one goes'),
+    'failover',
+    (session, id) => session.controller.failoverAmphora(id),
+  );
 
   return amphora;
 }

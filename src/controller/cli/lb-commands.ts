@@ -1,26 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { ControllerError } from '../errors';
 import { loadBalancerDetails, loadBalancerRows } from './format';
-import { emit, withSession, type CliSession } from './session';
-import { waitForSettled } from './wait';
+import { operationCommand, settle } from './operation-command';
+import { emit, withSession } from './session';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** With --wait, follows the operation to its end; a load balancer that ends in ERROR makes the command fail. */
-async function settle(session: CliSession, id: string, json: boolean): Promise<void> {
-  const write = json ? () => undefined : session.out;
-  const record = await waitForSettled(session.controller, id, write);
-  if (!record) {
-    emit(session, json, { id, provisioningStatus: 'DELETED' }, () => `Load balancer ${id} is DELETED.`);
-    return;
-  }
-  emit(session, json, record, () => loadBalancerDetails(record));
-  if (record.provisioningStatus === 'ERROR') {
-    const view = await session.controller.get(id);
-    throw new ControllerError(`load balancer ${id} is in ERROR: ${view?.last?.error ?? 'its last operation failed'}`);
-  }
-}
 
 /** `amphora lb ...`: create, list, show, delete and fail over load balancers. */
 export function loadBalancerCommands(): Command {
@@ -101,32 +85,20 @@ export function loadBalancerCommands(): Command {
       });
     });
 
-  lb.command('delete <id>')
-    .description('Delete a load balancer and everything it holds')
-    .option('--cascade', 'accepted for compatibility (a load balancer here has no listeners of its own)')
-    .option('--wait', 'follow the delete step by step until it ends')
-    .option('--json', 'print JSON')
-    .action(async (id: string, options: { cascade?: boolean; wait?: boolean; json?: boolean }) => {
-      await withSession(async (session) => {
-        const accepted = await session.controller.delete(id, Boolean(options.cascade));
-        if (options.wait) return settle(session, id, Boolean(options.json));
-        emit(session, Boolean(options.json), accepted, () => `Load balancer ${id} is ${accepted.provisioningStatus}.`);
-      });
-    });
+  operationCommand<{ cascade?: boolean }>(
+    lb
+      .command('delete <id>')
+      .description('Delete a load balancer and everything it holds')
+      .option('--cascade', 'accepted for compatibility (a load balancer here has no listeners of its own)'),
+    'delete',
+    (session, id, options) => session.controller.delete(id, Boolean(options.cascade)),
+  );
 
-  lb.command('failover <id>')
-    .description('Replace every amphora of a load balancer, one at a time')
-    .option('--wait', 'follow the failover step by step until it ends')
-    .option('--json', 'print JSON')
-    .action(async (id: string, options: { wait?: boolean; json?: boolean }) => {
-      await withSession(async (session) => {
-        const accepted = await session.controller.failover(id);
-        if (options.wait) return settle(session, id, Boolean(options.json));
-        emit(session, Boolean(options.json), accepted, () => `Load balancer ${id} is ${accepted.provisioningStatus}.`);
-      });
-    });
+  operationCommand(
+    lb.command('failover <id>').description('Replace every amphora of a load balancer, one at a time'),
+    'failover',
+    (session, id) => session.controller.failover(id),
+  );
 
   return lb;
 }
-
-export { settle };

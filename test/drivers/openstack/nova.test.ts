@@ -6,7 +6,7 @@ import {
   NOVA_MICROVERSION,
   ValidationError,
 } from '../../../src/drivers';
-import { instanceStateOf } from '../../../src/drivers/compute/nova-mapping';
+import { instanceStateOf } from '../../../src/drivers/compute/nova/mapping';
 import { amphoraName } from '../../../src/models';
 import { eventually, rejectionOf } from '../expect-error';
 import { SEED } from './fake/seed';

@@ -5,7 +5,7 @@ import {
   type OpenStackDrivers,
   type OpenStackSettings,
 } from '../../../src/drivers';
-import type { OpenStackDriverOptions } from '../../../src/drivers/openstack';
+import type { OpenStackDriverOptions } from '../../../src/drivers';
 import type { ComputeContractSubject } from '../compute/contract';
 import type { NetworkContractSubject } from '../network/contract';
 import { FakeOpenStack, type FakeCloudOptions } from './fake/cloud';

@@ -8,12 +8,12 @@ import {
   type SecurityGroup,
   type Subnet,
   type Vip,
-} from '../../models';
-import type { NovaApi } from '../compute/nova-api';
-import { toInterface } from '../compute/nova-mapping';
-import { parseRequest, ValidationError } from '../errors';
-import { goneIsDone } from '../openstack/errors';
-import { markRejectionsHandled } from '../openstack/handled';
+} from '../../../models';
+import type { NovaApi } from '../../compute/nova/api';
+import { toInterface } from '../../compute/nova/mapping';
+import { parseRequest, ValidationError } from '../../errors';
+import { goneIsDone } from '../../openstack/errors';
+import { markRejectionsHandled } from '../../openstack/handled';
 import {
   AbstractNetworkDriver,
   type AllocateVipRequest,
@@ -23,7 +23,7 @@ import {
   type UpdateVipRequest,
   type VipPlugRequest,
   type VipUnplugRequest,
-} from './driver';
+} from '../driver';
 import {
   AllocateVipError,
   DeallocateVipError,
@@ -34,14 +34,14 @@ import {
   UnplugNetworkError,
   UnplugVipError,
   VipConfigurationNotFoundError,
-} from './errors';
-import type { NeutronApi } from './neutron-api';
-import { interfacesOf, plugNetwork, unplugNetwork, type DetachWait } from './neutron-members';
-import { plugVip, unplugVip } from './neutron-plug';
-import { toNetwork, toPort, toSubnet } from './neutron-schemas';
-import { deleteSecurityGroupById, findSecurityGroup, syncListenerRules } from './neutron-security-groups';
-import { NeutronStep, type NetworkErrorClass } from './neutron-step';
-import { allocateVip, deallocateVip } from './neutron-vip';
+} from '../errors';
+import type { NeutronApi } from './api';
+import { interfacesOf, plugNetwork, unplugNetwork, type DetachWait } from './members';
+import { plugVip, unplugVip } from './plug';
+import { toNetwork, toPort, toSubnet } from './schemas';
+import { deleteSecurityGroupById, findSecurityGroup, syncListenerRules } from './security-groups';
+import { NeutronStep, type NetworkErrorClass } from './step';
+import { allocateVip, deallocateVip } from './vip';
 
 export interface NeutronNetworkOptions {
   /** How long `unplugNetwork` waits for Nova to finish a detach; default 20 s, looking every 200 ms. */

@@ -1,7 +1,7 @@
-import { goneIsDone, statusOf } from '../openstack/errors';
-import type { UpdateVipRequest } from './driver';
-import type { NeutronSecurityGroup, NeutronSecurityGroupRule } from './neutron-schemas';
-import type { NeutronStep } from './neutron-step';
+import { goneIsDone, statusOf } from '../../openstack/errors';
+import type { UpdateVipRequest } from '../driver';
+import type { NeutronSecurityGroup, NeutronSecurityGroupRule } from './schemas';
+import type { NeutronStep } from './step';
 
 /** The security group with exactly this name, if any. */
 export async function findSecurityGroup(step: NeutronStep, name: string): Promise<NeutronSecurityGroup | undefined> {

@@ -1,7 +1,7 @@
-import type { ComputeInstance, InstanceState, Interface, ServerGroup, ValidComputeBuildRequest } from '../../models';
-import { ValidationError } from '../errors';
-import type { InstanceWithFault } from './driver';
-import type { NovaInterface, NovaServer, NovaServerGroup } from './nova-schemas';
+import type { ComputeInstance, InstanceState, Interface, ServerGroup, ValidComputeBuildRequest } from '../../../models';
+import { ValidationError } from '../../errors';
+import type { InstanceWithFault } from '../driver';
+import type { NovaInterface, NovaServer, NovaServerGroup } from './schemas';
 
 /**
  * Nova's server status -> the instance state. A server in a transition (rebooting, resizing, migrating) is not up, so

@@ -1,16 +1,16 @@
-import type { NovaApi } from '../compute/nova-api';
-import type { NovaServer } from '../compute/nova-schemas';
-import type { DriverErrorOptions } from '../errors';
-import { apiTypeOf, mapErrors, statusOf, toNetworkError, type ErrorContext } from '../openstack/errors';
+import type { NovaApi } from '../../compute/nova/api';
+import type { NovaServer } from '../../compute/nova/schemas';
+import type { DriverErrorOptions } from '../../errors';
+import { apiTypeOf, mapErrors, statusOf, toNetworkError, type ErrorContext } from '../../openstack/errors';
 import {
   AmphoraNotFoundError,
   type NetworkError,
   NetworkNotFoundError,
   PortNotFoundError,
   SubnetNotFoundError,
-} from './errors';
-import type { NeutronApi } from './neutron-api';
-import type { NeutronNetwork, NeutronPort, NeutronSubnet } from './neutron-schemas';
+} from '../errors';
+import type { NeutronApi } from './api';
+import type { NeutronNetwork, NeutronPort, NeutronSubnet } from './schemas';
 
 /** The error class an operation raises for failures that have no more specific class (PlugVipError, ...). */
 export type NetworkErrorClass = new (message: string, options: DriverErrorOptions) => NetworkError;

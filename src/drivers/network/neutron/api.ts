@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { collectPages } from '../openstack/pagination';
-import type { ServiceClient } from '../openstack/service-client';
+import { collectPages } from '../../openstack/pagination';
+import type { ServiceClient } from '../../openstack/service-client';
 import {
   NeutronNetworkSchema,
   NeutronPortSchema,
@@ -12,7 +12,7 @@ import {
   type NeutronSecurityGroup,
   type NeutronSecurityGroupRule,
   type NeutronSubnet,
-} from './neutron-schemas';
+} from './schemas';
 
 const id = encodeURIComponent;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Network, Port, Subnet } from '../../models';
+import type { Network, Port, Subnet } from '../../../models';
 
 export const NeutronNetworkSchema = z.object({
   id: z.string(),

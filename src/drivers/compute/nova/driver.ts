@@ -4,22 +4,22 @@ import {
   type ComputeStatus,
   type Interface,
   type ServerGroup,
-} from '../../models';
-import { NotImplementedError, parseRequest, ValidationError } from '../errors';
-import { goneIsDone, mapErrors, statusOf, toComputeError, type ErrorContext } from '../openstack/errors';
-import { markRejectionsHandled } from '../openstack/handled';
+} from '../../../models';
+import { NotImplementedError, parseRequest, ValidationError } from '../../errors';
+import { goneIsDone, mapErrors, statusOf, toComputeError, type ErrorContext } from '../../openstack/errors';
+import { markRejectionsHandled } from '../../openstack/handled';
 import {
   AmphoraComputeDriver,
   type AttachRequest,
   type CreateServerGroupRequest,
   type InstanceLookup,
   type InstanceWithFault,
-} from './driver';
-import { ComputeDeleteError, ComputeStatusError, InstanceNotFoundError } from './errors';
-import { escapeRegExp, type NovaApi } from './nova-api';
-import { buildError, instanceNotFound, rethrowAs404 } from './nova-errors';
-import { serverCreateBody, toInstance, toInterface, toServerGroup } from './nova-mapping';
-import type { NovaServer } from './nova-schemas';
+} from '../driver';
+import { ComputeDeleteError, ComputeStatusError, InstanceNotFoundError } from '../errors';
+import { escapeRegExp, type NovaApi } from './api';
+import { buildError, instanceNotFound, rethrowAs404 } from './errors';
+import { serverCreateBody, toInstance, toInterface, toServerGroup } from './mapping';
+import type { NovaServer } from './schemas';
 
 export interface NovaComputeOptions {
   /** Image and flavor for a build request that names none (AMPHORA_AMP_IMAGE_ID / AMPHORA_AMP_FLAVOR_ID). */

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Interface } from '../../models';
-import { toInterface } from '../compute/nova-mapping';
-import type { NovaInterface } from '../compute/nova-schemas';
-import { goneIsDone, statusOf } from '../openstack/errors';
-import type { NetworkPlugRequest } from './driver';
-import type { NeutronStep } from './neutron-step';
+import type { Interface } from '../../../models';
+import { toInterface } from '../../compute/nova/mapping';
+import type { NovaInterface } from '../../compute/nova/schemas';
+import { goneIsDone, statusOf } from '../../openstack/errors';
+import type { NetworkPlugRequest } from '../driver';
+import type { NeutronStep } from './step';
 
 /** How long `unplugNetwork` waits for Nova to finish detaching, and how often it looks. */
 export interface DetachWait {

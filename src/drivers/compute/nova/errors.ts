@@ -1,8 +1,8 @@
-import type { DriverErrorOptions } from '../errors';
-import { statusOf } from '../openstack/errors';
-import { OpenStackHttpError } from '../openstack/http-errors';
-import type { InstanceLookup } from './driver';
-import { ComputeBuildError, ComputeError, InstanceNotFoundError } from './errors';
+import type { DriverErrorOptions } from '../../errors';
+import { statusOf } from '../../openstack/errors';
+import { OpenStackHttpError } from '../../openstack/http-errors';
+import type { InstanceLookup } from '../driver';
+import { ComputeBuildError, ComputeError, InstanceNotFoundError } from '../errors';
 
 /** The error for a 404 on an instance lookup. */
 export const instanceNotFound = (lookup: InstanceLookup) => (_message: string, options: DriverErrorOptions) =>

@@ -1,9 +1,9 @@
-import { vipSecurityGroupName, vrrpPortName, type Amphora } from '../../models';
-import { goneIsDone, isInUseConflict } from '../openstack/errors';
-import type { VipPlugRequest, VipUnplugRequest } from './driver';
-import type { NeutronPort } from './neutron-schemas';
-import { ensureSecurityGroup } from './neutron-security-groups';
-import type { NeutronStep } from './neutron-step';
+import { vipSecurityGroupName, vrrpPortName, type Amphora } from '../../../models';
+import { goneIsDone, isInUseConflict } from '../../openstack/errors';
+import type { VipPlugRequest, VipUnplugRequest } from '../driver';
+import type { NeutronPort } from './schemas';
+import { ensureSecurityGroup } from './security-groups';
+import type { NeutronStep } from './step';
 
 /**
  * Routes the VIP to each amphora, in the allowed-address-pairs design: the amphora's base port on the VIP network

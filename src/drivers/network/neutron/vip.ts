@@ -1,11 +1,11 @@
-import { vipPortName, vipSecurityGroupName, type Vip } from '../../models';
-import { ValidationError } from '../errors';
-import { goneIsDone } from '../openstack/errors';
-import type { AllocateVipRequest, DeallocateVipRequest } from './driver';
-import { VipInUseError } from './errors';
-import type { NeutronPort } from './neutron-schemas';
-import { deleteSecurityGroup } from './neutron-security-groups';
-import type { NeutronStep } from './neutron-step';
+import { vipPortName, vipSecurityGroupName, type Vip } from '../../../models';
+import { ValidationError } from '../../errors';
+import { goneIsDone } from '../../openstack/errors';
+import type { AllocateVipRequest, DeallocateVipRequest } from '../driver';
+import { VipInUseError } from '../errors';
+import type { NeutronPort } from './schemas';
+import { deleteSecurityGroup } from './security-groups';
+import type { NeutronStep } from './step';
 
 /** Octavia's marker on VIP ports, so operators (and Octavia's tools) recognise them. */
 export const VIP_DEVICE_OWNER = 'Octavia';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { collectPages } from '../openstack/pagination';
-import type { ServiceClient, ServiceRequest } from '../openstack/service-client';
+import { collectPages } from '../../openstack/pagination';
+import type { ServiceClient, ServiceRequest } from '../../openstack/service-client';
 import {
   NOVA_MICROVERSION,
   NovaInterfaceSchema,
@@ -9,7 +9,7 @@ import {
   type NovaInterface,
   type NovaServer,
   type NovaServerGroup,
-} from './nova-schemas';
+} from './schemas';
 
 /** Nova's name filter is a regular expression; this makes one that matches `text` literally. */
 export function escapeRegExp(text: string): string {
