@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { AmphoraComputeDriver } from '../drivers/compute/driver';
 import { ComputeBuildError, InstanceNotFoundError } from '../drivers/compute/errors';
 import { amphoraName, serverGroupName, type AmphoraTemplate, type ComputeInstance } from '../models';
+import { pollDelays } from './poll-schedule';
 
 export interface BuildAmphoraInput {
   amphoraId: string;
@@ -44,9 +45,11 @@ export function createComputeActivities(compute: AmphoraComputeDriver) {
     async waitForAmphoraActive(input: WaitForAmphoraInput): Promise<ComputeInstance> {
       const context = Context.current();
       const name = amphoraName(input.amphoraId);
-      const firstPoll = (context.info.heartbeatDetails as { poll?: number } | undefined)?.poll ?? 1;
+      const delays = pollDelays(input.pollIntervalMs, input.pollAttempts);
+      // A retried attempt goes on from the look it had reached instead of starting the budget again.
+      const firstLook = (context.info.heartbeatDetails as { look?: number } | undefined)?.look ?? 0;
       let state = 'unknown';
-      for (let poll = firstPoll; poll <= input.pollAttempts; poll += 1) {
+      for (let look = firstLook; look <= delays.length; look += 1) {
         const { amphora, fault } = await compute.getAmphora({ id: input.computeId });
         state = amphora.state;
         if (amphora.state === 'ACTIVE') return amphora;
@@ -55,14 +58,16 @@ export function createComputeActivities(compute: AmphoraComputeDriver) {
             retryable: false,
           });
         }
-        context.heartbeat({ poll: poll + 1, state });
-        await context.sleep(input.pollIntervalMs);
+        const delay = delays[look];
+        if (delay === undefined) break;
+        context.heartbeat({ look: look + 1, state });
+        await context.sleep(delay);
       }
       throw new ComputeBuildError(
         name,
         {
           code: 0,
-          message: `not ACTIVE after ${input.pollAttempts} looks ${input.pollIntervalMs} ms apart (last state ${state})`,
+          message: `not ACTIVE after ${delays.length + 1} looks over ${input.pollIntervalMs * input.pollAttempts} ms (last state ${state})`,
         },
         { retryable: false },
       );

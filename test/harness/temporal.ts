@@ -5,10 +5,11 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 let runtimeQuiet = false;
 
 /**
- * Keeps the worker runtime's own logs at WARN (or `level`) so test output stays readable. It must run before anything creates the
+ * Keeps the worker runtime's own logs at ERROR (or `level`): a passing run prints no warning for the failures its tests
+ * cause on purpose, so that a real failure stands out. It must run before anything creates the
  * runtime (a worker, a native connection, an ephemeral server).
  */
-export function quietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
+export function quietRuntime(level: 'WARN' | 'ERROR' = 'ERROR'): void {
   if (runtimeQuiet) return;
   runtimeQuiet = true;
   try {

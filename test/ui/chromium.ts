@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,36 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * Installs Debian's Chromium when it is missing, so that `npm test` passes on a fresh machine as it is (the test
+ * set-up installs what a test needs). Only root can; anyone else is told the command.
+ *
+ * @throws Error saying how to install Chromium when it is missing and this is not root, or when apt-get fails.
+ */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  const howTo = '`apt-get install -y chromium` (as root), then run the tests again';
+  if (process.getuid?.() !== 0) {
+    throw new Error(`${CHROMIUM} is missing: the Temporal UI test needs Debian's Chromium. Install it with ${howTo}.`);
+  }
+  process.stderr.write(`[ui] ${CHROMIUM} is missing: installing Debian's chromium with apt-get (a minute or two)\n`);
+  const apt = (args: string[]) =>
+    execFileSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      timeout: 600_000,
+    });
+  try {
+    apt(['update']);
+    apt(['install', '-y', '--no-install-recommends', 'chromium']);
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim().split('\n').slice(-3).join(' / ');
+    throw new Error(`Installing chromium with apt-get failed (${stderr ?? String(err)}); install it with ${howTo}.`, {
+      cause: err,
+    });
+  }
+}
 
 /** A headless Chromium with a fresh profile, and what it tried to reach outside 127.0.0.1 (blocked). */
 export interface HeadlessChromium {

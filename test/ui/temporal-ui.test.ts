@@ -6,7 +6,7 @@ import { createLoadBalancer } from '../../src/workflows';
 import { freePort, startDevServer } from '../harness/dev-server';
 import { connectTestTemporal, quietRuntime, type TestTemporal } from '../harness/temporal';
 import { createRequest, failureOf, startOrchestrator, statusOf, type Orchestrator } from '../workflows/orchestrator';
-import { launchChromium } from './chromium';
+import { ensureChromium, launchChromium } from './chromium';
 import { readCompactRows, readEventRows, type EventRow } from './history-page';
 
 /**
@@ -23,13 +23,14 @@ let orchestrator: Orchestrator | undefined;
 let uiPort = 0;
 
 beforeAll(async () => {
+  ensureChromium();
   // Before the server starts the runtime: the run below fails on purpose, and the SDK's warnings would bury the output.
   quietRuntime('ERROR');
   uiPort = await freePort();
   environment = await startDevServer({ uiPort });
   temporal = await connectTestTemporal({ address: environment.address, namespace: environment.namespace });
   orchestrator = await startOrchestrator({ temporal, noop: { buildDelayMs: 50 } });
-});
+}, 900_000);
 
 afterAll(async () => {
   await orchestrator?.stop();
