@@ -5,6 +5,7 @@ import {
   ChildWorkflowFailure,
   TemporalFailure,
 } from '@temporalio/common';
+import type { Amphora } from '../models';
 import type { OperationName } from './operations';
 
 /**
@@ -45,6 +46,12 @@ export interface OperationFailureDetails {
   causeType?: string;
   undone: string[];
   leaked: LeakedResource[];
+  /**
+   * The amphorae that exist now, when a forward-only operation stopped part way (a failover whose replacement serves
+   * while the old amphora could not be removed): the entity takes its record's amphorae from here, so that a delete
+   * removes all of them and the sweeper sees them held. Absent after a rollback, which leaves the record as it was.
+   */
+  amphorae?: Amphora[];
 }
 
 /** The innermost useful message and type of a failure chain (activity or child workflow -> application failure). */
@@ -58,4 +65,16 @@ export function describeFailure(err: unknown): { type: string; message: string }
   if (current instanceof TemporalFailure) return { type: current.name, message: current.message };
   if (current instanceof Error) return { type: current.name, message: current.message };
   return { type: 'Error', message: String(current) };
+}
+
+/** The details a failed operation reported, found through the child-workflow and activity failures around them. */
+export function failureDetails(err: unknown): OperationFailureDetails | undefined {
+  let current: unknown = err;
+  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) {
+    current = current.cause;
+  }
+  const details = current instanceof ApplicationFailure ? current.details?.[0] : undefined;
+  return details && typeof details === 'object' && 'operation' in details
+    ? (details as OperationFailureDetails)
+    : undefined;
 }

@@ -67,7 +67,9 @@ export const CHILD_RUNNERS: Record<
 };
 
 async function failOver(operation: PendingOperation, context: ChildContext): Promise<void> {
-  const targets = operation.amphoraId ? [operation.amphoraId] : context.record().amphorae.map((amphora) => amphora.id);
+  // A replaced amphora still waiting for its removal (see OperationFailureDetails.amphorae) is not failed over again.
+  const serving = context.record().amphorae.filter((amphora) => amphora.status !== 'PENDING_DELETE');
+  const targets = operation.amphoraId ? [operation.amphoraId] : serving.map((amphora) => amphora.id);
   for (const [index, amphoraId] of targets.entries()) {
     const workflowId = targets.length > 1 ? `${context.workflowId}-${index + 1}` : context.workflowId;
     context.onChild(workflowId);

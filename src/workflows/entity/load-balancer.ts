@@ -2,6 +2,7 @@ import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } fr
 import {
   deleteLoadBalancerUpdate,
   describeFailure,
+  failureDetails,
   entitySearchAttributes,
   entityWorkflowId,
   FailureTypes,
@@ -95,8 +96,15 @@ export class LoadBalancerEntity {
       {
         validator: ({ amphoraId }) => {
           this.assertMutable();
-          if (!this.record.amphorae.some((amphora) => amphora.id === amphoraId)) {
+          const amphora = this.record.amphorae.find((known) => known.id === amphoraId);
+          if (!amphora) {
             throw ApplicationFailure.nonRetryable(`Amphora ${amphoraId} could not be found.`, FailureTypes.notFound);
+          }
+          if (amphora.status === 'PENDING_DELETE') {
+            throw ApplicationFailure.nonRetryable(
+              `Amphora ${amphoraId} was replaced and is waiting to be removed; deleting load balancer ${this.record.id} removes it.`,
+              FailureTypes.conflict,
+            );
           }
         },
       },
@@ -136,9 +144,13 @@ export class LoadBalancerEntity {
       this.current = { ...this.current, outcome: 'succeeded', endedAt: now() };
     } catch (err) {
       const { message } = describeFailure(err);
-      // A failed create was rolled back: nothing of it is left to describe.
-      if (operation.kind === 'create')
+      const left = failureDetails(err)?.amphorae;
+      // A failed create was rolled back: nothing of it is left to describe. An operation that stopped part way
+      // forward says which amphorae exist now (a failover's serving replacement, the old one it could not remove).
+      if (left) this.record = { ...this.record, amphorae: left };
+      else if (operation.kind === 'create') {
         this.record = { ...this.record, amphorae: [], vip: undefined, serverGroupId: undefined };
+      }
       this.record = { ...this.record, provisioningStatus: 'ERROR', operatingStatus: 'ERROR' };
       this.current = { ...this.current, outcome: 'failed', error: message, endedAt: now() };
     }

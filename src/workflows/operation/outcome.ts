@@ -42,6 +42,8 @@ export function operationFailure(err: unknown, ending: Ending): unknown {
     causeType: cause.type,
     undone,
     leaked,
+    // Stopped part way forward: what exists now is what the operation saw last, less what it removed.
+    ...(remedy !== undefined ? { amphorae: status.amphorae.filter((amphora) => amphora.status !== 'DELETED') } : {}),
   };
   if (cancelled && (leaked.length === 0 || remedy !== undefined)) return new CancelledFailure(status.error, [details]);
   const hint =
