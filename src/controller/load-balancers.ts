@@ -89,10 +89,17 @@ export class LoadBalancerController {
     return publicRecord(record);
   }
 
-  /** The load balancer with its current and last operation, or undefined when it does not exist (or was deleted). */
+  /**
+   * The load balancer with its current and last operation, or undefined when it does not exist, was deleted, or its
+   * entity is closed.
+   */
   async get(loadBalancerId: string): Promise<PublicLoadBalancerView | undefined> {
     try {
-      const view = await this.entity(loadBalancerId).query(loadBalancerQuery);
+      const handle = this.entity(loadBalancerId);
+      const [view, description] = await Promise.all([handle.query(loadBalancerQuery), handle.describe()]);
+      // A closed entity holds nothing any more (terminated by hand: the sweeper collects what it had), whatever its
+      // last record says; the list, which shows running entities only, agrees.
+      if (description.status.name !== 'RUNNING') return undefined;
       return view.record.provisioningStatus === 'DELETED' ? undefined : { ...view, record: publicRecord(view.record) };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;

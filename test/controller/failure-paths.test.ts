@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { entityWorkflowId } from '../../src/contracts';
+import { NotFoundError } from '../../src/controller/errors';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { amphoraName } from '../../src/models';
 import { sweepOrphans } from '../../src/workflows';
-import { eventually } from '../drivers/expect-error';
+import { eventually, rejectionOf } from '../drivers/expect-error';
 import { createRequest, startOrchestrator, type Orchestrator } from '../workflows/orchestrator';
 
 /**
@@ -31,6 +33,15 @@ describe('failure paths of the entity', () => {
       .filter((item) => item.kind === 'server')
       .map((item) => item.name);
 
+  const entity = (id: string) => orchestrator.temporal.client.workflow.getHandle(entityWorkflowId(id));
+  const gone = (id: string) => eventually(async () => ((await controller.get(id)) ? undefined : true), 30_000);
+  const sweep = () =>
+    orchestrator.temporal.client.workflow.execute(sweepOrphans, {
+      taskQueue: orchestrator.taskQueue,
+      workflowId: `sweep-${randomUUID()}`,
+      args: [{ dryRun: false, graceMs: 0 }],
+    });
+
   it('keeps the serving replacement when removing the old amphora fails, and a delete then removes both', async () => {
     const request = createRequest();
     const id = request.loadBalancerId;
@@ -52,18 +63,53 @@ describe('failure paths of the entity', () => {
 
     // The sweeper finds the entity holding both, and removes neither.
     orchestrator.drivers.faults.clear();
-    const report = await orchestrator.temporal.client.workflow.execute(sweepOrphans, {
-      taskQueue: orchestrator.taskQueue,
-      workflowId: `sweep-${randomUUID()}`,
-      args: [{ dryRun: false, graceMs: 0 }],
-    });
+    const report = await sweep();
     expect(report.removed.map((resource) => resource.name)).not.toContain(amphoraName(replacement?.id ?? ''));
-    expect(instances()).toEqual(
-      expect.arrayContaining([amphoraName(old.id), amphoraName(replacement?.id ?? '')]),
-    );
+    expect(instances()).toEqual(expect.arrayContaining([amphoraName(old.id), amphoraName(replacement?.id ?? '')]));
 
     await controller.delete(id);
     await eventually(async () => ((await controller.get(id)) ? undefined : true), 30_000);
+    expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);
+  });
+
+  it('deletes the load balancer when its entity is cancelled, idle or in the middle of its create', async () => {
+    const idle = createRequest();
+    await controller.create(idle);
+    await untilStatus(idle.loadBalancerId, 'ACTIVE');
+    await entity(idle.loadBalancerId).cancel();
+    await expect(entity(idle.loadBalancerId).result()).resolves.toMatchObject({ provisioningStatus: 'DELETED' });
+    await gone(idle.loadBalancerId);
+
+    const busy = createRequest({ topology: 'ACTIVE_STANDBY' });
+    await controller.create(busy);
+    await eventually(async () => ((await controller.get(busy.loadBalancerId))?.current ? true : undefined));
+    await entity(busy.loadBalancerId).cancel();
+    await expect(entity(busy.loadBalancerId).result()).resolves.toMatchObject({ provisioningStatus: 'DELETED' });
+    await gone(busy.loadBalancerId);
+    expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);
+  });
+
+  it('answers 404 for a terminated entity, rolls back the create it was running, and the sweeper collects the rest', async () => {
+    const creating = createRequest();
+    await controller.create(creating);
+    await eventually(async () => ((await controller.get(creating.loadBalancerId))?.current ? true : undefined));
+    await entity(creating.loadBalancerId).terminate('test: terminated mid-create');
+
+    const active = createRequest();
+    await controller.create(active);
+    await untilStatus(active.loadBalancerId, 'ACTIVE');
+    await entity(active.loadBalancerId).terminate('test: terminated while ACTIVE');
+    expect(await controller.get(active.loadBalancerId)).toBeUndefined();
+    expect(await rejectionOf(controller.delete(active.loadBalancerId))).toBeInstanceOf(NotFoundError);
+
+    // The terminated create's child was asked to cancel, and undid its steps by itself.
+    await eventually(async () => {
+      const names = orchestrator.drivers.inventory().map((item) => item.name);
+      return names.some((name) => name.includes(creating.loadBalancerId)) ? undefined : true;
+    });
+    // What the ACTIVE one held is now held by nothing: an orphan, which the sweeper removes.
+    const report = await sweep();
+    expect(report.removed.length).toBeGreaterThan(0);
     expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);
   });
 });

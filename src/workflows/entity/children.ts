@@ -1,4 +1,4 @@
-import { executeChild } from '@temporalio/workflow';
+import { executeChild, ParentClosePolicy } from '@temporalio/workflow';
 import { operationSearchAttributes, type EntityOperation, type LoadBalancerRecord } from '../../contracts';
 import type { CreateLoadBalancerInput, LoadBalancer } from '../../models';
 import { createLoadBalancer } from '../create-load-balancer';
@@ -35,6 +35,8 @@ const identity = (record: LoadBalancerRecord) => ({
 /** Starts options for a child about the record's load balancer, with the search attributes it starts with. */
 const childOptions = (context: ChildContext, operation: EntityOperation, workflowId = context.workflowId) => ({
   workflowId,
+  // Not TERMINATE (the default): a create or failover whose entity is terminated must still roll back.
+  parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
   typedSearchAttributes: operationSearchAttributes(
     operation === 'failover-amphora' ? 'failover' : operation,
     identity(context.record()),

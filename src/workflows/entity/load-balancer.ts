@@ -161,6 +161,12 @@ export class LoadBalancerEntity {
     this.publish();
   }
 
+  /** Replaces whatever was accepted and not yet started with a delete (the entity was cancelled). */
+  acceptDelete(): void {
+    this.pending = undefined;
+    this.accept({ kind: 'delete' }, 'PENDING_DELETE');
+  }
+
   private assertMutable(): void {
     if (this.deleted) {
       throw ApplicationFailure.nonRetryable(
