@@ -94,6 +94,12 @@ describe('failure paths of the entity', () => {
     await controller.create(creating);
     await eventually(async () => ((await controller.get(creating.loadBalancerId))?.current ? true : undefined));
     await entity(creating.loadBalancerId).terminate('test: terminated mid-create');
+    // The create, asked to cancel as its entity closed, undid its steps by itself: nothing of it is left.
+    const child = orchestrator.temporal.client.workflow.getHandle(
+      `${entityWorkflowId(creating.loadBalancerId)}-1-create`,
+    );
+    await expect(child.result()).rejects.toThrow(/cancelled/i);
+    expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);
 
     const active = createRequest();
     await controller.create(active);
@@ -102,11 +108,6 @@ describe('failure paths of the entity', () => {
     expect(await controller.get(active.loadBalancerId)).toBeUndefined();
     expect(await rejectionOf(controller.delete(active.loadBalancerId))).toBeInstanceOf(NotFoundError);
 
-    // The terminated create's child was asked to cancel, and undid its steps by itself.
-    await eventually(async () => {
-      const names = orchestrator.drivers.inventory().map((item) => item.name);
-      return names.some((name) => name.includes(creating.loadBalancerId)) ? undefined : true;
-    });
     // What the ACTIVE one held is now held by nothing: an orphan, which the sweeper removes.
     const report = await sweep();
     expect(report.removed.length).toBeGreaterThan(0);
