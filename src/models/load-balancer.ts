@@ -52,6 +52,8 @@ export const LoadBalancerSchema = z.object({
   vip: VipSchema.optional(),
   amphorae: z.array(AmphoraSchema).default([]),
   serverGroupId: ResourceIdSchema.optional(),
+  /** The member networks plugged into every amphora; a failover plugs them into the replacement. */
+  memberNetworkIds: z.array(ResourceIdSchema).optional(),
   flavorId: ResourceIdSchema.optional(),
   availabilityZone: z.string().optional(),
   tags: z.array(z.string().max(255)).default([]),

@@ -4,11 +4,11 @@ import { amphoraName } from '../models/names';
 import { createAmphoraWithVipSteps } from './amphora-unit';
 import { Operation } from './operation/operation';
 import { notApplicable } from './operation/outcome';
-import { deleteAmphora, prepareFailover, unplugVipFromOld } from './steps';
+import { deleteAmphora, plugNetwork, prepareFailover, unplugVipFromOld } from './steps';
 
 /**
- * Replaces one amphora of a load balancer: prepare -> build the replacement (same role) and plug the VIP into it ->
- * only then unplug and delete the old one. If the replacement cannot be made, it is removed and the old amphora stays
+ * Replaces one amphora of a load balancer: prepare -> build the replacement (same role), plug the VIP and the load
+ * balancer's member networks into it -> only then unplug and delete the old one. If the replacement cannot be made, it is removed and the old amphora stays
  * in place (the load balancer goes to ERROR so an operator looks).
  *
  * @returns the load balancer record with the replacement in place of the old amphora, ACTIVE.
@@ -34,7 +34,19 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
   const replacement = await op.undoOnFailure(async () => {
     await op.run(prepareFailover, { amphoraId, role, amphora: old });
     const { serverGroupId } = lb;
-    return createAmphoraWithVipSteps(op, { loadBalancerId, amphoraId: uuid4(), role, vip, template, serverGroupId });
+    const built = await createAmphoraWithVipSteps(op, {
+      loadBalancerId,
+      amphoraId: uuid4(),
+      role,
+      vip,
+      template,
+      serverGroupId,
+    });
+    // The replacement serves the same members as the amphora it replaces.
+    for (const networkId of lb.memberNetworkIds ?? []) {
+      await op.undoable(plugNetwork, { amphoraId: built.id, role, computeId: built.computeId ?? '', networkId });
+    }
+    return built;
   });
 
   // Forward only from here: the replacement carries the VIP, so the old amphora is removed, never restored.

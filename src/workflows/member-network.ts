@@ -27,9 +27,12 @@ async function begin(operation: 'plug-network' | 'unplug-network', request: Memb
     });
   }
   const { networkId, ipAddress } = input;
+  const others = (lb.memberNetworkIds ?? []).filter((known) => known !== networkId);
+  // The record says which member networks every amphora has, so that a failover plugs them into the replacement.
+  const memberNetworkIds = operation === 'plug-network' ? [...others, networkId] : others;
   const done = (): LoadBalancer => {
     op.progress.setStatus('ACTIVE');
-    return { ...lb, provisioningStatus: 'ACTIVE', updatedAt: new Date().toISOString() };
+    return { ...lb, memberNetworkIds, provisioningStatus: 'ACTIVE', updatedAt: new Date().toISOString() };
   };
   return { op, done, plugs: amphorae.map((amphora) => ({ ...amphora, networkId, ipAddress })) };
 }

@@ -113,4 +113,26 @@ describe('failure paths of the entity', () => {
     expect(report.removed.length).toBeGreaterThan(0);
     expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);
   });
+
+  it('plugs the member networks of the load balancer into the amphora a failover builds', async () => {
+    const request = createRequest();
+    const id = request.loadBalancerId;
+    await controller.create(request);
+    await untilStatus(id, 'ACTIVE');
+    await controller.plugNetwork(id, 'member-net-a');
+    const plugged = await untilStatus(id, 'ACTIVE');
+    expect(plugged.record.memberNetworkIds).toEqual(['member-net-a']);
+
+    await controller.failover(id);
+    const failedOver = await untilStatus(id, 'ACTIVE');
+    const [replacement] = failedOver.record.amphorae;
+    const networks = await orchestrator.drivers.network.getPluggedNetworks(replacement?.computeId ?? '');
+    expect(networks.map((plug) => plug.networkId)).toContain('member-net-a');
+
+    await controller.unplugNetwork(id, 'member-net-a');
+    expect((await untilStatus(id, 'ACTIVE')).record.memberNetworkIds).toEqual([]);
+    await controller.delete(id);
+    await gone(id);
+    expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);
+  });
 });
