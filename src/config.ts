@@ -61,6 +61,7 @@ const EnvSchema = z.object({
     .default('info'),
   AMPHORA_WORKER_MAX_ACTIVITIES: positiveInt.default(1000),
   AMPHORA_WORKER_MAX_WORKFLOW_TASKS: positiveInt.default(200),
+  AMPHORA_WORKER_SHUTDOWN_GRACE_MS: wholeNumberVariable(0, 'milliseconds >= 0').default(30_000),
 });
 
 /** Which drivers a worker uses and how the noop ones keep state. */
@@ -85,7 +86,11 @@ export interface AppConfig {
   taskQueue: string;
   drivers: DriverSelection;
   logLevel: z.infer<typeof EnvSchema>['AMPHORA_LOG_LEVEL'];
-  worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+  /**
+   * Worker concurrency, and how long a stopping worker lets running activities finish before it cancels them (the
+   * SDK's default, 0, cancels them at once).
+   */
+  worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; shutdownGraceMs: number };
   controller: ControllerSettings;
 }
 
@@ -119,6 +124,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     worker: {
       maxConcurrentActivities: vars.AMPHORA_WORKER_MAX_ACTIVITIES,
       maxConcurrentWorkflowTasks: vars.AMPHORA_WORKER_MAX_WORKFLOW_TASKS,
+      shutdownGraceMs: vars.AMPHORA_WORKER_SHUTDOWN_GRACE_MS,
     },
     controller: parseControllerSettings(present),
   };

@@ -48,6 +48,7 @@ export async function startWorker(
     activities: createActivities(drivers, { temporalClient }),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    shutdownGraceTime: config.worker.shutdownGraceMs,
     ...options.worker,
   });
   logger.info(

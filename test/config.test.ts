@@ -17,6 +17,9 @@ describe('loadConfig', () => {
     expect(config.temporal.namespace).toBe('default');
     expect(config.taskQueue).toBe('amphora-orchestrator');
     expect(config.drivers).toMatchObject({ compute: 'noop', network: 'noop', noop: { state: 'memory' } });
+    // A stopping worker lets running activities finish instead of cancelling them at once (the SDK's default).
+    expect(config.worker.shutdownGraceMs).toBe(30_000);
+    expect(loadConfig({ AMPHORA_WORKER_SHUTDOWN_GRACE_MS: '5000' }).worker.shutdownGraceMs).toBe(5_000);
   });
 
   it('reads the standard TEMPORAL_* variables', () => {

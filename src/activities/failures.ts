@@ -1,4 +1,6 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { withCallSignal } from '../drivers/call-signal';
 import { DriverError, ValidationError } from '../drivers/errors';
 
 /** Fields of a driver error worth keeping in the failure's details: ids and limits, never request payloads. */
@@ -31,15 +33,36 @@ export function toActivityFailure(err: unknown): unknown {
   return err;
 }
 
-/** Wraps every function of an activity object so that its errors reach Temporal as {@link toActivityFailure} says. */
-export function withFailureMapping<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+/** Activities that heartbeat with details of their own, which a bare heartbeat would overwrite. */
+const SELF_HEARTBEATING = new Set(['waitForAmphoraActive', 'findLiveLoadBalancers']);
+
+/**
+ * Wraps every function of an activity object so that:
+ * - its driver calls are aborted when the attempt is cancelled or reaches its start-to-close deadline (the driver
+ *   reads the signal through {@link withCallSignal}), so that an attempt that timed out cannot land its side effect
+ *   after the retry or the undo has already looked;
+ * - it heartbeats while it runs, when the activity has a heartbeat timeout, so that Temporal can deliver a cancel and
+ *   notice a dead worker early;
+ * - its errors reach Temporal as {@link toActivityFailure} says.
+ */
+export function asActivities<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, activity] of Object.entries(activities)) {
     wrapped[name] = async (...args: never[]) => {
+      const context = Context.current();
+      const { info } = context;
+      const deadline = info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs - Date.now();
+      const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(Math.max(deadline, 1))]);
+      const beating =
+        !info.isLocal && info.heartbeatTimeoutMs && !SELF_HEARTBEATING.has(name)
+          ? setInterval(() => context.heartbeat(), Math.max(info.heartbeatTimeoutMs / 3, 100))
+          : undefined;
       try {
-        return await activity(...args);
+        return await withCallSignal(signal, () => activity(...args));
       } catch (err) {
         throw toActivityFailure(err);
+      } finally {
+        clearInterval(beating);
       }
     };
     // Temporal registers activities by property name; keep the function's own name for stack traces.

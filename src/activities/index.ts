@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Drivers } from '../drivers';
 import { createComputeActivities } from './compute';
-import { withFailureMapping } from './failures';
+import { asActivities } from './failures';
 import { createNetworkActivities } from './network';
 import { createSweeperActivities } from './sweeper';
 import { createValidationActivities } from './validation';
@@ -17,7 +17,7 @@ export function createActivities(
   drivers: Pick<Drivers, 'compute' | 'network'>,
   options: { temporalClient?: Client } = {},
 ) {
-  return withFailureMapping({
+  return asActivities({
     ...createComputeActivities(drivers.compute),
     ...createNetworkActivities(drivers.network),
     ...createValidationActivities(),

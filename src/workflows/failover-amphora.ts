@@ -51,13 +51,12 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
 
   // Forward only from here: the replacement carries the VIP, so the old amphora is removed, never restored.
   await op.forwardOnly(
-    `The replacement ${amphoraName(replacement.id)} is serving; remove the old amphora by hand or let the orphan sweeper collect it.`,
+    `The replacement ${amphoraName(replacement.id)} is serving; the old amphora ${amphoraName(amphoraId)} stays listed as PENDING_DELETE, and deleting the load balancer removes it.`,
     async () => {
       op.progress.putAmphora({ ...old, status: 'PENDING_DELETE' });
       await op.run(unplugVipFromOld, { loadBalancerId, amphoraId, role });
       await op.run(deleteAmphora, { amphoraId, role, computeId, old: true });
     },
-    () => [`amphora ${amphoraName(amphoraId)} (replaced)`],
   );
   op.progress.dropAmphora(amphoraId);
   op.progress.setStatus('ACTIVE', 'ONLINE');

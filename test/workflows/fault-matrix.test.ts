@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { FaultRule, InventoryItem, JournalEntry } from '../../src/drivers';
-import type { LoadBalancer, Timing, Topology } from '../../src/models';
+import { amphoraName, type LoadBalancer, type Timing, type Topology } from '../../src/models';
 import { createLoadBalancer, failoverAmphora, plugMemberNetwork } from '../../src/workflows';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 import { createRequest, failureOf, FAST_TIMING, startOrchestrator, statusOf, type Orchestrator } from './orchestrator';
@@ -12,7 +12,7 @@ import { createRequest, failureOf, FAST_TIMING, startOrchestrator, statusOf, typ
  */
 
 type Flow = 'create' | 'failover' | 'plug-network';
-type Mode = 'before' | 'after' | 'hang';
+type Mode = 'before' | 'after' | 'hang' | 'late';
 
 /** The driver method behind each step, and how the failure message names the step. */
 const STEPS: Record<Flow, { method: string; step: string; topologies: Topology[] }[]> = {
@@ -29,15 +29,20 @@ const STEPS: Record<Flow, { method: string; step: string; topologies: Topology[]
   ],
   'plug-network': [{ method: 'plugNetwork', step: 'plug network into', topologies: ['SINGLE', 'ACTIVE_STANDBY'] }],
 };
-const MODES: Mode[] = ['before', 'after', 'hang'];
+const MODES: Mode[] = ['before', 'after', 'hang', 'late'];
 
-/** Hangs outlast a 1 s activity timeout on every one of 2 attempts, so the step fails after about 2.5 s. */
+/** Hangs (and late side effects) outlast a 1 s activity timeout on every one of 2 attempts: the step fails in ~2.5 s. */
 const HANG_TIMING: Timing = { ...FAST_TIMING, activityTimeoutMs: 1_000, maxAttempts: 2 };
+
+/** A late side effect lands this long after its call: past the 1 s attempt timeout, before the leak check looks. */
+const LATE_MS = 1_500;
 
 const ruleFor = (method: string, mode: Mode): FaultRule =>
   mode === 'hang'
     ? { method, call: 1, times: 1_000, mode: 'hang', hangMs: 30_000 }
-    : { method, call: 1, mode, transient: false };
+    : mode === 'late'
+      ? { method, call: 1, times: 1_000, mode: 'late', hangMs: LATE_MS }
+      : { method, call: 1, mode, transient: false };
 
 interface Case {
   flow: Flow;
@@ -132,10 +137,12 @@ describe('fault matrix: a permanent fault at every step is undone completely', (
 
   it.concurrent.each(matrix)('%s', async (_label, c, mode) => {
     await withOrchestrator(async (orchestrator) => {
-      const timing = mode === 'hang' ? HANG_TIMING : FAST_TIMING;
+      const timing = mode === 'hang' || mode === 'late' ? HANG_TIMING : FAST_TIMING;
       const { handle, baseline, journalFrom } = await startFlow(orchestrator, c, [ruleFor(c.method, mode)], timing);
       const failure = await failureOf(handle);
       results.cases += 1;
+      // An attempt that timed out must have been abandoned: a zombie's side effect would land after the undo looked.
+      if (mode === 'late') await new Promise((resolve) => setTimeout(resolve, LATE_MS + 500));
 
       expect(failure.type).toBe('StepFailedError');
       expect(failure.message).toContain(`failed at step "${c.step}`);
@@ -145,6 +152,49 @@ describe('fault matrix: a permanent fault at every step is undone completely', (
       expect(status.provisioningStatus).toBe('ERROR');
       expect(status.leaked).toEqual([]);
       expect(status.steps.some((step) => step.state === 'failed' && step.name.startsWith(c.step))).toBe(true);
+      expectNothingTwice(orchestrator.drivers.journal().slice(journalFrom));
+    });
+  });
+});
+
+describe('fault matrix: failover failing after its replacement serves keeps both amphorae on record', () => {
+  /** The forward-only part of a failover: the old amphora's unplug, then its delete. */
+  const FORWARD = [
+    { method: 'unplugVip', step: 'unplug VIP from old amphora' },
+    { method: 'delete', step: 'delete old amphora' },
+  ];
+  const matrix = FORWARD.flatMap(({ method, step }) =>
+    (['SINGLE', 'ACTIVE_STANDBY'] as const).flatMap((topology) =>
+      MODES.map((mode) => [`failover ${topology}: ${method} fails ${mode}`, topology, method, step, mode] as const),
+    ),
+  );
+
+  it.concurrent.each(matrix)('%s', async (_label, topology, method, step, mode) => {
+    await withOrchestrator(async (orchestrator) => {
+      const c: Case = { flow: 'failover', topology, method, step };
+      const timing = mode === 'hang' || mode === 'late' ? HANG_TIMING : FAST_TIMING;
+      const { handle, baseline, journalFrom } = await startFlow(orchestrator, c, [ruleFor(method, mode)], timing);
+      const failure = await failureOf(handle);
+      results.cases += 1;
+      if (mode === 'late') await new Promise((resolve) => setTimeout(resolve, LATE_MS + 500));
+
+      expect(failure.type).toBe('StepFailedError');
+      expect(failure.message).toContain(`failed at step "${step}"`);
+      expect(failure.message).toContain('deleting the load balancer removes it');
+      // Every instance that exists is one the failure reports (nothing leaked): the old amphorae, still on record
+      // until a delete removes them (one may be gone already, if its delete acted before failing), and the replacement.
+      const reported = ((failure.details?.[0] as { amphorae?: { id: string }[] }).amphorae ?? []).map((amphora) =>
+        amphoraName(amphora.id),
+      );
+      const servers = orchestrator.drivers.inventory().filter((item) => item.kind === 'server');
+      const unaccounted = servers.filter((server) => !reported.includes(server.name));
+      if (unaccounted.length > 0) results.leaked += 1;
+      expect(unaccounted).toEqual([]);
+      const before = baseline.filter((item) => item.kind === 'server').map((server) => server.name);
+      const replacement = reported.filter((name) => !before.includes(name));
+      expect(replacement).toHaveLength(1);
+      expect(servers.map((server) => server.name)).toContain(replacement[0]);
+      expect((await statusOf(handle)).provisioningStatus).toBe('ERROR');
       expectNothingTwice(orchestrator.drivers.journal().slice(journalFrom));
     });
   });

@@ -6,9 +6,11 @@ import { z } from 'zod';
  * - `after`: the side effect happens, then the call throws (a lost response: the resource exists);
  * - `hang`: the side effect happens, then the call does not return until `hangMs` passes (or the hangs are
  *   released), so the activity times out;
+ * - `late`: nothing happens for `hangMs`, then the side effect lands and the call returns, long after its caller gave
+ *   up (a zombie attempt: the activity timed out and was retried or undone meanwhile), unless the call was aborted first;
  * - `instance-error` (build only): the build is accepted, and the instance later goes to ERROR with a compute fault.
  */
-export const FaultModeSchema = z.enum(['before', 'after', 'hang', 'instance-error']);
+export const FaultModeSchema = z.enum(['before', 'after', 'hang', 'late', 'instance-error']);
 export type FaultMode = z.infer<typeof FaultModeSchema>;
 
 export const FaultRuleSchema = z
@@ -24,7 +26,7 @@ export const FaultRuleSchema = z
     transient: z.boolean().default(false),
     /** How many times the rule fires: 1 by default for `call`, unlimited for `probability`. */
     times: z.number().int().positive().optional(),
-    /** How long a `hang` lasts. */
+    /** How long a `hang` lasts, or how late a `late` side effect lands. */
     hangMs: z.number().int().positive().default(60_000),
     /** The compute fault an `instance-error` build reports. */
     faultMessage: z.string().default('No valid host was found. There are not enough hosts available.'),
@@ -129,17 +131,27 @@ export class FaultInjector {
     return undefined;
   }
 
-  /** Waits out a `hang` fault: `hangMs`, or until {@link FaultInjector.releaseHangs}. */
-  async hang(fault: FiredFault): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const release = () => {
+  /**
+   * Waits out a `hang` or `late` fault: `hangMs`, or until {@link FaultInjector.releaseHangs}, or until `signal`
+   * aborts (the caller gave up on the call).
+   *
+   * @returns how the wait ended.
+   */
+  async hang(fault: FiredFault, signal?: AbortSignal): Promise<'elapsed' | 'released' | 'aborted'> {
+    if (signal?.aborted) return 'aborted';
+    return new Promise((resolve) => {
+      const end = (how: 'elapsed' | 'released' | 'aborted') => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.hangs.delete(release);
-        resolve();
+        resolve(how);
       };
-      const timer = setTimeout(release, fault.rule.hangMs);
+      const release = () => end('released');
+      const onAbort = () => end('aborted');
+      const timer = setTimeout(() => end('elapsed'), fault.rule.hangMs);
       // A hung call must not keep a test process alive on its own.
       timer.unref();
+      signal?.addEventListener('abort', onAbort);
       this.hangs.add(release);
     });
   }

@@ -1,3 +1,4 @@
+import { callSignal } from '../call-signal';
 import type { FaultInjector, FiredFault } from './faults';
 
 /** How a noop driver method meets the fault plan. */
@@ -14,7 +15,7 @@ export interface InjectionPoint {
 
 /**
  * Runs a noop driver method's side effect under the fault plan: the fault fires `before` it, `after` it (the effect
- * stays, the caller sees an error), or the call `hang`s after it. `instance-error` faults are handed to the effect,
+ * stays, the caller sees an error), the call `hang`s after it, or the effect lands `late`, after the caller gave up. `instance-error` faults are handed to the effect,
  * which records them on the instance it builds.
  */
 export async function withFaults<T>(point: InjectionPoint, effect: (fault?: FiredFault) => T): Promise<T> {
@@ -26,9 +27,16 @@ export async function withFaults<T>(point: InjectionPoint, effect: (fault?: Fire
   const describe = (when: string) =>
     `Injected ${transient ? 'transient' : 'permanent'} fault in ${point.method} (call ${fault.call}, ${when}) for ${point.subject || 'this call'}`;
   if (mode === 'before') throw point.error(describe('before its side effect'), transient);
+  if (mode === 'late') {
+    // The effect lands only if nobody abandoned the call first: a caller that aborts at its deadline has no zombie.
+    if ((await point.faults.hang(fault, callSignal())) === 'aborted') {
+      throw point.error(describe('abandoned by its caller before its late side effect'), true);
+    }
+    return effect();
+  }
   effect();
   if (mode === 'hang') {
-    await point.faults.hang(fault);
+    await point.faults.hang(fault, callSignal());
     throw point.error(describe('hung after its side effect'), transient);
   }
   throw point.error(describe('after its side effect: the response was lost'), transient);

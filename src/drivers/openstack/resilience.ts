@@ -1,3 +1,4 @@
+import { callSignal } from '../call-signal';
 import {
   BrokenCircuitError,
   type CircuitBreakerPolicy,
@@ -74,7 +75,8 @@ export class ServiceResilience {
 
   /** Runs `attempt` (retried when idempotent), with `guarded` parts of it behind the breaker. */
   retrying<T>(idempotent: boolean, attempt: () => Promise<T>): Promise<T> {
-    return idempotent && this.options.retries > 0 ? this.retryPolicy.execute(attempt) : attempt();
+    // No retry once the caller has abandoned the call.
+    return idempotent && this.options.retries > 0 ? this.retryPolicy.execute(attempt, callSignal()) : attempt();
   }
 
   /** Runs one call behind the circuit breaker; an open circuit throws {@link CircuitOpenError} at once. */

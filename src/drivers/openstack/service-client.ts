@@ -1,5 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { z } from 'zod';
+import { callSignal } from '../call-signal';
 import { fromAxiosError, requestIdOf } from './axios-errors';
 import { type CallSite, MalformedResponseError, OpenStackHttpError } from './http-errors';
 import type { Logger } from './logger';
@@ -96,6 +97,8 @@ export class ServiceClient {
         params: request.params,
         data: request.body,
         headers: { ...request.headers, 'X-Auth-Token': token },
+        // An abandoned call (its activity attempt timed out or was cancelled) stops here, and creates nothing late.
+        signal: callSignal(),
       });
       const requestId = requestIdOf(response.headers);
       this.logger.debug(

@@ -47,6 +47,9 @@ export class Operation {
     // otherwise create its resource after the undo had looked for it.
     const base: ActivityOptions = {
       startToCloseTimeout: timing.activityTimeoutMs,
+      // Activities heartbeat while they run (activities/failures.ts), so a cancel reaches them and a dead worker is
+      // noticed well before the start-to-close timeout.
+      heartbeatTimeout: Math.min(timing.activityTimeoutMs, 10_000),
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     };
     const waitBudget = timing.buildPollIntervalMs * timing.buildPollAttempts;
@@ -143,21 +146,14 @@ export class Operation {
 
   /**
    * Runs `body` forward only: nothing is undone when it fails (every step is idempotent), the load balancer goes to
-   * ERROR, and the failure tells the operator `remedy`. `leaked` names what the failure leaves behind.
+   * ERROR, and the failure tells the operator `remedy` and lists the amphorae that exist now.
    */
-  async forwardOnly<T>(remedy: string, body: () => Promise<T>, leaked: () => string[] = () => []): Promise<T> {
+  async forwardOnly<T>(remedy: string, body: () => Promise<T>): Promise<T> {
     try {
       return await body();
     } catch (err) {
       this.progress.setStatus('ERROR');
-      const left = leaked().map((resource) => ({ resource, error: 'its removal failed' }));
-      throw operationFailure(err, {
-        status: this.status,
-        failedStep: this.failedStep,
-        undone: [],
-        leaked: left,
-        remedy,
-      });
+      throw operationFailure(err, { status: this.status, failedStep: this.failedStep, undone: [], leaked: [], remedy });
     }
   }
 

@@ -45,9 +45,8 @@ export function operationFailure(err: unknown, ending: Ending): unknown {
     // Stopped part way forward: what exists now is what the operation saw last, less what it removed.
     ...(remedy !== undefined ? { amphorae: status.amphorae.filter((amphora) => amphora.status !== 'DELETED') } : {}),
   };
-  if (cancelled && (leaked.length === 0 || remedy !== undefined)) return new CancelledFailure(status.error, [details]);
-  const hint =
-    leaked.length > 0 && remedy === undefined ? '. Remove them by hand or let the orphan sweeper collect them.' : '';
+  if (cancelled && leaked.length === 0) return new CancelledFailure(status.error, [details]);
+  const hint = leaked.length > 0 ? '. Remove them by hand or let the orphan sweeper collect them.' : '';
   return ApplicationFailure.create({
     type: leaked.length > 0 ? FailureTypes.resourcesLeaked : FailureTypes.stepFailed,
     message: `${status.error}${hint}`,

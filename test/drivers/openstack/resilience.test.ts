@@ -7,6 +7,7 @@ import {
   InstanceNotFoundError,
   NetworkError,
 } from '../../../src/drivers';
+import { withCallSignal } from '../../../src/drivers/call-signal';
 import { vipPortName } from '../../../src/models';
 import { eventually, rejectionOf } from '../expect-error';
 import { SEED } from './fake/seed';
@@ -67,6 +68,21 @@ describe('OpenStack resilience: retries, timeouts, the circuit breaker and lost 
     await expect(bed.drivers.network.getNetwork(SEED.vipNetworkId)).resolves.toMatchObject({ id: SEED.vipNetworkId });
     expect(bed.cloud.seen({ service: 'network', method: 'GET' })).toHaveLength(2);
     expect(bed.log.entries.some((entry) => entry.fields.code === 'ECONNABORTED')).toBe(true);
+  });
+
+  it('stops a call whose caller gave up, and retries it no more', async () => {
+    bed = await startTestbed();
+    bed.cloud.misbehave({ service: 'network', method: 'GET' }, { kind: 'delay', ms: 2_000 }, 5);
+    const caller = new AbortController();
+    const call = withCallSignal(caller.signal, () => bed?.drivers.network.getNetwork(SEED.vipNetworkId));
+    await sleep(200);
+    caller.abort();
+    const err = await rejectionOf(call ?? Promise.resolve());
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.retryable).toBe(true);
+    // Without the signal the client would go on retrying the idempotent GET after each slow answer.
+    await sleep(2_500);
+    expect(bed.cloud.seen({ service: 'network', method: 'GET' })).toHaveLength(1);
   });
 
   it('fails a timed-out create as retryable, and the retry finds the port the slow create made', async () => {
