@@ -20,6 +20,9 @@ describe('loadConfig', () => {
     // A stopping worker lets running activities finish instead of cancelling them at once (the SDK's default).
     expect(config.worker.shutdownGraceMs).toBe(30_000);
     expect(loadConfig({ AMPHORA_WORKER_SHUTDOWN_GRACE_MS: '5000' }).worker.shutdownGraceMs).toBe(5_000);
+    expect(config.controller.antiAffinityPolicy).toBe('anti-affinity');
+    const soft = loadConfig({ AMPHORA_ANTI_AFFINITY_POLICY: 'soft-anti-affinity' });
+    expect(soft.controller.antiAffinityPolicy).toBe('soft-anti-affinity');
   });
 
   it('reads the standard TEMPORAL_* variables', () => {

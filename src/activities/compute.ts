@@ -1,7 +1,15 @@
 import { Context } from '@temporalio/activity';
 import type { AmphoraComputeDriver } from '../drivers/compute/driver';
 import { ComputeBuildError, InstanceNotFoundError } from '../drivers/compute/errors';
-import { amphoraName, serverGroupName, type AmphoraTemplate, type ComputeInstance } from '../models';
+import { parseRequest } from '../drivers/errors';
+import {
+  amphoraName,
+  AntiAffinityPolicySchema,
+  serverGroupName,
+  type AmphoraTemplate,
+  type AntiAffinityPolicy,
+  type ComputeInstance,
+} from '../models';
 import { pollDelays } from './poll-schedule';
 
 export interface BuildAmphoraInput {
@@ -87,12 +95,15 @@ export function createComputeActivities(compute: AmphoraComputeDriver) {
       await compute.delete(computeId);
     },
 
-    /** Creates (or finds) the anti-affinity group `octavia-lb-<loadBalancerId>`. */
-    async createServerGroup(input: { loadBalancerId: string }): Promise<string> {
-      const group = await compute.createServerGroup({
-        name: serverGroupName(input.loadBalancerId),
-        policy: 'anti-affinity',
-      });
+    /**
+     * Creates (or finds) the server group `octavia-lb-<loadBalancerId>` that keeps MASTER and BACKUP apart:
+     * `anti-affinity` (the default, as Octavia's `anti_affinity_policy`) or `soft-anti-affinity`, which lets them
+     * share a host when no other has room (with failover building the replacement first, two hosts are otherwise
+     * not enough).
+     */
+    async createServerGroup(input: { loadBalancerId: string; policy?: AntiAffinityPolicy }): Promise<string> {
+      const policy = parseRequest(AntiAffinityPolicySchema.default('anti-affinity'), input.policy, 'policy');
+      const group = await compute.createServerGroup({ name: serverGroupName(input.loadBalancerId), policy });
       return group.id;
     },
 

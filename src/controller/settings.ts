@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv, wholeNumberVariable } from '../env';
-import { TopologySchema, type AmphoraTemplate, type Timing, type Topology } from '../models';
+import {
+  AntiAffinityPolicySchema,
+  TopologySchema,
+  type AmphoraTemplate,
+  type AntiAffinityPolicy,
+  type Timing,
+  type Topology,
+} from '../models';
 
 /** How the REST API checks callers. */
 export type ApiAuth = { mode: 'token'; tokens: { token: string; projectId?: string }[] } | { mode: 'noauth' };
@@ -13,6 +20,8 @@ export interface ControllerSettings {
   flavorTopologies: Record<string, Topology>;
   /** What new amphorae are built from (Octavia's amp_image_id, amp_flavor_id, amp_boot_network_list). */
   amphoraTemplate: AmphoraTemplate;
+  /** Octavia's [nova] anti_affinity_policy, for ACTIVE_STANDBY load balancers. */
+  antiAffinityPolicy: AntiAffinityPolicy;
   /** Octavia's amp_active_wait_sec and amp_active_retries, for the operations the controller starts. */
   timing: Pick<Timing, 'buildPollIntervalMs' | 'buildPollAttempts'>;
 }
@@ -48,6 +57,7 @@ const SettingsSchema = z.object({
   AMPHORA_MGMT_NETWORK_ID: z.string().min(1).default('lb-mgmt-net'),
   AMPHORA_AMP_SSH_KEY_NAME: z.string().min(1).optional(),
   AMPHORA_AMP_SECURITY_GROUPS: z.string().optional(),
+  AMPHORA_ANTI_AFFINITY_POLICY: AntiAffinityPolicySchema.default('anti-affinity'),
   AMPHORA_BUILD_POLL_INTERVAL_MS: whole(1, 'milliseconds above 0').default(10_000),
   AMPHORA_BUILD_POLL_ATTEMPTS: whole(1, 'a number of looks above 0').default(30),
 });
@@ -85,6 +95,7 @@ export function parseControllerSettings(env: Record<string, string | undefined>)
       keys: vars.AMPHORA_AMP_SSH_KEY_NAME ? [vars.AMPHORA_AMP_SSH_KEY_NAME] : [],
       securityGroups: (vars.AMPHORA_AMP_SECURITY_GROUPS ?? '').split(',').filter(Boolean),
     },
+    antiAffinityPolicy: vars.AMPHORA_ANTI_AFFINITY_POLICY,
     timing: {
       buildPollIntervalMs: vars.AMPHORA_BUILD_POLL_INTERVAL_MS,
       buildPollAttempts: vars.AMPHORA_BUILD_POLL_ATTEMPTS,

@@ -165,20 +165,23 @@ export function createOpenStackDrivers(
   const nova = new NovaApi(session.service('compute'));
   const neutron = new NeutronApi(session.service('network'));
   const managementNetworkId = settings.managementNetworkId;
-  const managementNetworkName = managementNetworkId
-    ? async () => {
-        try {
-          return (await neutron.getNetwork(managementNetworkId)).name;
-        } catch (err) {
-          if (statusOf(err) !== 404) throw err;
-          throw new ComputeError(
-            `AMPHORA_MGMT_NETWORK_ID="${managementNetworkId}": Neutron has no such network; set it to the id of the amphora management network`,
-            { retryable: false, cause: err },
-          );
-        }
+  const managementNetwork = managementNetworkId
+    ? {
+        id: managementNetworkId,
+        verify: async () => {
+          try {
+            await neutron.getNetwork(managementNetworkId);
+          } catch (err) {
+            if (statusOf(err) !== 404) throw err;
+            throw new ComputeError(
+              `AMPHORA_MGMT_NETWORK_ID="${managementNetworkId}": Neutron has no such network; set it to the id of the amphora management network`,
+              { retryable: false, cause: err },
+            );
+          }
+        },
       }
     : undefined;
-  const compute = new NovaComputeDriver(nova, { defaults: settings.amphora, managementNetworkName });
+  const compute = new NovaComputeDriver(nova, { defaults: settings.amphora, managementNetwork });
   const network = new NeutronNetworkDriver(neutron, nova, { detachWait: options.detachWait });
   return { compute, network, session, close: () => session.close() };
 }

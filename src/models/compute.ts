@@ -37,6 +37,49 @@ export const ConfigDriveFilesSchema = z
   });
 
 /**
+ * Nova's limit on `user_data`. It applies to the base64 text Nova receives (the server create schema's `maxLength`),
+ * not to the raw data: at most 49,149 raw bytes fit.
+ */
+export const USER_DATA_MAX_ENCODED_BYTES = 65_535;
+/** Size of `bytes` bytes once base64-encoded. */
+export const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
+/** The largest raw size whose base64 encoding fits Nova's limit. */
+export const USER_DATA_MAX_RAW_BYTES = Math.floor(USER_DATA_MAX_ENCODED_BYTES / 4) * 3;
+
+// Not toLocaleString: this runs inside workflows too, where it must not depend on the host's locale.
+const thousands = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
+
+/** User data for the metadata service (cloud-init), refused when Nova would refuse it: by its base64 size. */
+export const UserDataSchema = z
+  .string()
+  .refine((text) => base64Length(utf8Bytes(text)) <= USER_DATA_MAX_ENCODED_BYTES, {
+    error: (issue) => {
+      const bytes = utf8Bytes(issue.input as string);
+      return (
+        `user data is ${thousands(bytes)} bytes, ${thousands(base64Length(bytes))} once base64-encoded; ` +
+        `Nova's limit is ${thousands(USER_DATA_MAX_ENCODED_BYTES)} encoded bytes (at most ${thousands(USER_DATA_MAX_RAW_BYTES)} raw)`
+      );
+    },
+  });
+
+/**
+ * Names of the SSH key pairs to install: at most one, since Nova installs one per server (`key_name`). Refused rather
+ * than silently dropping the others; more keys belong in user data.
+ */
+export const KeysSchema = z.array(ResourceIdSchema).max(1, {
+  error: (issue) =>
+    `Nova takes one key pair per server; give one (${Array.isArray(issue.input) ? issue.input.length : 'more'} were given)`,
+});
+
+/** The placement policies Octavia offers for the amphorae of an ACTIVE_STANDBY load balancer (`anti_affinity_policy`). */
+export const AntiAffinityPolicySchema = z.enum(['anti-affinity', 'soft-anti-affinity'], {
+  error:
+    'use anti-affinity (MASTER and BACKUP on different hosts, or no build) or soft-anti-affinity (apart when possible)',
+});
+export type AntiAffinityPolicy = z.infer<typeof AntiAffinityPolicySchema>;
+
+/**
  * A request to build one amphora, as the compute seed defines it. `name` is chosen by the caller and deterministic
  * (`amphora-<amphoraId>`) so that a retried build finds the instance instead of making a second one.
  */
@@ -50,15 +93,15 @@ export const ComputeBuildRequestSchema = z
     amphoraType: AmphoraTypeSchema.default('VM'),
     flavor: ResourceIdSchema.optional(),
     imageId: ResourceIdSchema.optional(),
-    /** Names of SSH key pairs to install. */
-    keys: z.array(ResourceIdSchema).max(10, 'at most 10 keys').default([]),
+    /** The name of the SSH key pair to install, if any. */
+    keys: KeysSchema.default([]),
     securityGroups: z.array(ResourceIdSchema).max(50, 'at most 50 security groups').default([]),
     networkIds: z.array(ResourceIdSchema).max(16, 'at most 16 networks').default([]),
     /** Existing ports to attach at boot, as an alternative to networks. */
     portIds: z.array(ResourceIdSchema).max(16, 'at most 16 ports').default([]),
     configDriveFiles: ConfigDriveFilesSchema.default({}),
-    /** User data for the metadata service (cloud-init). At most 64 KiB, as Nova allows. */
-    userData: z.string().max(65535, 'user data is limited to 64 KiB').optional(),
+    /** User data for the metadata service (cloud-init): at most 65,535 bytes once base64-encoded, as Nova allows. */
+    userData: UserDataSchema.optional(),
     serverGroupId: ResourceIdSchema.optional(),
     availabilityZone: z.string().min(1).optional(),
   })

@@ -22,3 +22,14 @@ export const OWNED_NAME_PREFIXES = {
   serverGroup: 'octavia-lb-',
   securityGroup: 'lb-',
 } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id that a name of ours carries after `prefix`, when the rest is a UUID (the ids this service gives); undefined
+ * for any other name, such as a tenant's `lb-web`.
+ */
+export function idAfter(prefix: string, name: string): string | undefined {
+  const rest = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+  return UUID.test(rest) ? rest : undefined;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigDriveFilesSchema } from './compute';
+import { AntiAffinityPolicySchema, ConfigDriveFilesSchema, KeysSchema, UserDataSchema } from './compute';
 import { AmphoraRoleSchema, AmphoraTypeSchema, TopologySchema } from './enums';
 import { LoadBalancerSchema, VipSchema } from './load-balancer';
 import { IpAddressSchema, ResourceIdSchema } from './network';
@@ -38,10 +38,10 @@ export const AmphoraTemplateSchema = z
     flavor: ResourceIdSchema,
     /** The management network the controller reaches the amphorae on. */
     managementNetworkId: ResourceIdSchema,
-    keys: z.array(ResourceIdSchema).max(10).default([]),
+    keys: KeysSchema.default([]),
     securityGroups: z.array(ResourceIdSchema).max(50).default([]),
     configDriveFiles: ConfigDriveFilesSchema.default({}),
-    userData: z.string().max(65535, 'user data is limited to 64 KiB').optional(),
+    userData: UserDataSchema.optional(),
     availabilityZone: z.string().min(1).optional(),
   })
   .strict();
@@ -94,6 +94,8 @@ export const CreateLoadBalancerInputSchema = z
     vip: VipRequestSchema,
     amphora: AmphoraTemplateSchema,
     listenerPorts: z.array(ListenerPortSchema).max(100).default([]),
+    /** Octavia's [nova] anti_affinity_policy: how the MASTER and BACKUP of ACTIVE_STANDBY keep apart. */
+    antiAffinityPolicy: AntiAffinityPolicySchema.default('anti-affinity'),
     flavorId: ResourceIdSchema.optional(),
     tags: z.array(z.string().max(255)).max(50).default([]),
     timing: TimingSchema,

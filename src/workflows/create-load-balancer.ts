@@ -21,7 +21,9 @@ export async function createLoadBalancer(request: CreateLoadBalancerInput): Prom
     const vip = await op.undoable(allocateVip, { loadBalancerId, projectId: input.projectId, vip: input.vip });
     op.status.vip = vip;
     const serverGroupId =
-      input.topology === 'ACTIVE_STANDBY' ? await op.undoable(createServerGroup, { loadBalancerId }) : undefined;
+      input.topology === 'ACTIVE_STANDBY'
+        ? await op.undoable(createServerGroup, { loadBalancerId, policy: input.antiAffinityPolicy })
+        : undefined;
     return buildLoadBalancer(op, input, vip, serverGroupId);
   });
 }

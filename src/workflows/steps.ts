@@ -1,6 +1,6 @@
 import type { BuildAmphoraInput } from '../activities';
-import type { Amphora, AmphoraRole, ListenerPort, Vip, VipRequest } from '../models';
-import { amphoraName, serverGroupName, vipPortName, vrrpPortName } from '../models/names';
+import type { Amphora, AmphoraRole, AntiAffinityPolicy, ListenerPort, Vip, VipRequest } from '../models';
+import { amphoraName, serverGroupName, vipPortName, vipSecurityGroupName, vrrpPortName } from '../models/names';
 import { step, undoableStep } from './operation/step';
 
 /**
@@ -23,7 +23,8 @@ export const allocateVip = undoableStep({
   args: (input: OfLoadBalancer & { projectId: string; vip: VipRequest }) => input,
   undo: {
     activity: 'deallocateVip',
-    resource: ({ loadBalancerId }) => `VIP port ${vipPortName(loadBalancerId)}`,
+    resource: ({ loadBalancerId }) =>
+      `VIP port ${vipPortName(loadBalancerId)} and security group ${vipSecurityGroupName(loadBalancerId)}`,
     name: () => 'deallocate VIP',
     summary: ({ loadBalancerId }) => `deallocate VIP of load balancer ${loadBalancerId}`,
     args: ({ loadBalancerId }, vip) => ({ loadBalancerId, vip }),
@@ -33,8 +34,8 @@ export const allocateVip = undoableStep({
 export const createServerGroup = undoableStep({
   activity: 'createServerGroup',
   name: () => 'create server group',
-  summary: ({ loadBalancerId }) => `Create anti-affinity server group ${serverGroupName(loadBalancerId)}`,
-  args: ({ loadBalancerId }: OfLoadBalancer) => ({ loadBalancerId }),
+  summary: ({ loadBalancerId, policy }) => `Create ${policy} server group ${serverGroupName(loadBalancerId)}`,
+  args: (input: OfLoadBalancer & { policy: AntiAffinityPolicy }) => input,
   undo: {
     activity: 'deleteServerGroup',
     resource: ({ loadBalancerId }) => `server group ${serverGroupName(loadBalancerId)}`,

@@ -5,6 +5,8 @@ import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { amphoraName } from '../../src/models';
 import { sweepOrphans } from '../../src/workflows';
 import { eventually, rejectionOf } from '../drivers/expect-error';
+import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
+import { freshNamespace } from '../sweeper/bed';
 import { createRequest, startOrchestrator, type Orchestrator } from '../workflows/orchestrator';
 
 /**
@@ -12,10 +14,21 @@ import { createRequest, startOrchestrator, type Orchestrator } from '../workflow
  * resource that exists for the load balancer, so that a delete removes all of it and the sweeper nothing live.
  */
 describe('failure paths of the entity', () => {
+  let temporal: TestTemporal;
+  /** The sweeper looks at every workflow of its namespace: one of its own keeps other test files out of its view. */
+  let space: TestTemporal;
   let orchestrator: Orchestrator;
   let controller: LoadBalancerController;
+  beforeAll(async () => {
+    temporal = await connectTestTemporal();
+    const { namespace, client } = await freshNamespace(temporal);
+    space = { ...temporal, namespace, client };
+  });
+  afterAll(async () => {
+    await temporal.close();
+  });
   beforeEach(async () => {
-    orchestrator = await startOrchestrator({ noop: { buildDelayMs: 50 } });
+    orchestrator = await startOrchestrator({ temporal: space, noop: { buildDelayMs: 50 } });
     controller = new LoadBalancerController(orchestrator.temporal.client, orchestrator.taskQueue);
   });
   afterEach(async () => {

@@ -95,7 +95,8 @@ export const CREATE_RULES: readonly FieldRule[] = [
   {
     path: 'amphora.keys',
     invalid: fc.oneof(
-      fc.array(fc.constant('key'), { minLength: 11, maxLength: 20 }),
+      // Nova installs one key pair per server: a second is refused, not dropped.
+      fc.array(fc.constant('key'), { minLength: 2, maxLength: 20 }),
       fc.tuple(invalidId()),
       fc.constantFrom('key', 3),
     ),
@@ -109,7 +110,11 @@ export const CREATE_RULES: readonly FieldRule[] = [
       fc.record({ '/etc/motd': fc.oneof(fc.integer(), fc.constant({ base64: '***' }), fc.constant(null)) }),
     ),
   },
-  { path: 'amphora.userData', invalid: fc.oneof(fc.constant('u'.repeat(65_536)), notAString()) },
+  {
+    path: 'amphora.userData',
+    // Nova's limit is on the base64 text: 49,150 raw bytes encode to 65,536.
+    invalid: fc.oneof(fc.constant('u'.repeat(49_150)), fc.constant('é'.repeat(24_575)), notAString()),
+  },
   {
     path: 'listenerPorts',
     invalid: fc.oneof(

@@ -13,6 +13,25 @@ describe('load balancer lifecycle on the real dev server', () => {
     await orchestrator.stop();
   });
 
+  it.each(['anti-affinity', 'soft-anti-affinity'] as const)(
+    'keeps an ACTIVE_STANDBY pair apart with the %s server group policy asked for',
+    async (antiAffinityPolicy) => {
+      const request = createRequest({ topology: 'ACTIVE_STANDBY', antiAffinityPolicy });
+      const lb = await orchestrator.temporal.client.workflow.execute(createLoadBalancer, {
+        taskQueue: orchestrator.taskQueue,
+        workflowId: `create-${request.loadBalancerId}`,
+        args: [request],
+      });
+      const [group] = await orchestrator.drivers.compute.listServerGroups(`octavia-lb-${request.loadBalancerId}`);
+      expect(group).toMatchObject({ id: lb.serverGroupId, policy: antiAffinityPolicy });
+      await orchestrator.temporal.client.workflow.execute(deleteLoadBalancer, {
+        taskQueue: orchestrator.taskQueue,
+        workflowId: `delete-${request.loadBalancerId}`,
+        args: [{ loadBalancer: lb, timing: FAST_TIMING }],
+      });
+    },
+  );
+
   it.each(['SINGLE', 'ACTIVE_STANDBY'] as const)(
     'creates a %s load balancer, then deletes it leaving nothing',
     async (topology) => {

@@ -68,6 +68,7 @@ export function loadBalancerRoutes({ controller, settings }: ApiDependencies): H
       },
       ...(body.flavor_id ? { flavorId: body.flavor_id } : {}),
       tags: body.tags ?? [],
+      antiAffinityPolicy: settings.antiAffinityPolicy,
       timing: settings.timing,
     };
     const created = await controller.create(request);

@@ -47,6 +47,7 @@ export function loadBalancerCommands(): Command {
           },
           amphora: settings.amphoraTemplate,
           tags: options.tag as string[],
+          antiAffinityPolicy: settings.antiAffinityPolicy,
           timing: settings.timing,
         });
         if (options.wait) return settle(session, created.id, Boolean(options.json));

@@ -41,7 +41,8 @@ export abstract class AmphoraComputeDriver {
    * @param request - the seed's build parameters; `name` is the deterministic `amphora-<amphoraId>`.
    * @returns the compute id of the new instance, or of the existing instance that already has this name.
    * @throws ValidationError when a field breaks the seed's limits (at most 5 config-drive files of 10 KiB each,
-   *   a known amphora type, non-empty ids), before anything is created.
+   *   a known amphora type, non-empty ids) or Nova's (one key pair; user data of at most 65,535 bytes once
+   *   base64-encoded), before anything is created.
    * @throws NotImplementedError when this driver cannot build `amphoraType`.
    * @throws ComputeBuildError when the compute service rejects the build.
    *
@@ -82,7 +83,8 @@ export abstract class AmphoraComputeDriver {
 
   /**
    * Creates a server group, used with the `anti-affinity` policy so that the MASTER and BACKUP amphorae of an
-   * ACTIVE_STANDBY load balancer land on different hosts.
+   * ACTIVE_STANDBY load balancer land on different hosts, or `soft-anti-affinity` so that they do when a host is
+   * free (Octavia's `anti_affinity_policy`).
    *
    * @returns the group, new or found by name.
    * @throws ValidationError for an empty name.

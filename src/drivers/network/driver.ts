@@ -57,7 +57,7 @@ export interface CreatePortRequest {
   projectId?: string;
 }
 
-/** What `updateVip` may act on: the listener ports the VIP's security group must open. */
+/** What `updateVip` may act on: the listener ports the VIP's security group must open (VRRP is plugVip's). */
 export interface UpdateVipRequest {
   loadBalancerId: string;
   vip: Vip;
@@ -80,7 +80,9 @@ export interface UpdateVipRequest {
  */
 export abstract class AbstractNetworkDriver {
   /**
-   * Reserves a virtual IP for a load balancer's frontend.
+   * Reserves a virtual IP for a load balancer's frontend, and makes its security group `lb-<loadBalancerId>` (with no
+   * ingress rules yet). The group is made here, once, so that the amphorae plugged side by side afterwards only find
+   * it: a find-or-create in each of two parallel plugs would make two groups where names are not unique (Neutron).
    *
    * @returns the VIP, with `octaviaOwned` false when the user supplied the port.
    * @throws PortNotFoundError when a supplied `portId` does not exist.
@@ -88,14 +90,17 @@ export abstract class AbstractNetworkDriver {
    * @throws AllocateVipError when no address can be reserved (the subnet is full, the address is taken).
    * @throws ValidationError when no subnet, network or port is named.
    *
-   * Idempotent by name (`octavia-lb-<loadBalancerId>`). Undone by {@link AbstractNetworkDriver.deallocateVip}.
+   * Idempotent by name (`octavia-lb-<loadBalancerId>`, `lb-<loadBalancerId>`). Undone by
+   * {@link AbstractNetworkDriver.deallocateVip}.
    */
   abstract allocateVip(request: AllocateVipRequest): Promise<Vip>;
 
   /**
-   * Releases what reserved the VIP: the VIP port if this service created it, and the VIP security group.
+   * Releases what reserved the VIP: the VIP port if this service created it, and every VIP security group of its name
+   * that this service made. Base ports of our amphorae (`octavia-lb-vrrp-<uuid>`) that still carry the VIP are deleted
+   * with it, as Octavia does, so that a delete makes progress whatever the record says.
    *
-   * @throws VipInUseError when amphorae still have the VIP plugged.
+   * @throws VipInUseError when a port that is not one of ours still answers for the VIP address.
    * @throws DeallocateVipError when the network service fails to release it.
    *
    * Idempotent: a VIP that is already released is success.
@@ -104,7 +109,9 @@ export abstract class AbstractNetworkDriver {
 
   /**
    * Routes the VIP to amphorae: each gets a base port on the VIP network, attached to its instance, that carries the
-   * VIP as an allowed address, behind the VIP security group.
+   * VIP as an allowed address, behind the VIP security group. For a MASTER or BACKUP amphora (ACTIVE_STANDBY) the
+   * group also lets VRRP (IP protocol 112) pass between the amphorae, as Octavia does. The group is the one
+   * `allocateVip` made; for a VIP allocated without one, it is made here, and parallel plugs settle on one group.
    *
    * @returns the amphorae with `vrrpIp`, `vrrpPortId`, `haIp` and `haPortId` filled in.
    * @throws PortNotFoundError when the VIP port does not exist.
@@ -155,10 +162,10 @@ export abstract class AbstractNetworkDriver {
   abstract getPluggedNetworks(computeId: string): Promise<Interface[]>;
 
   /**
-   * Brings the VIP's configuration in line with the load balancer (its security group rules open exactly the
-   * listener ports).
+   * Brings the VIP's configuration in line with the load balancer: its security group's listener rules open exactly
+   * the listener ports. The VRRP rule that `plugVip` adds is left alone.
    *
-   * @throws VipConfigurationNotFoundError when the VIP's security group or port is gone.
+   * @throws VipConfigurationNotFoundError when the VIP's security group or port is gone (allocate the VIP again).
    *
    * Idempotent: the same request leaves the same state.
    */
@@ -174,10 +181,10 @@ export abstract class AbstractNetworkDriver {
   abstract getPort(portId: string): Promise<Port>;
 
   /**
-   * Prepares an amphora for failover: checks that its base port exists, so that the VIP can move to the
-   * replacement.
+   * Prepares an amphora for failover: checks that the network service answers before a replacement is built. An
+   * amphora whose base port is already gone is prepared all the same: a broken amphora is what failovers are for.
    *
-   * @throws PortNotFoundError when the amphora's base port is gone.
+   * @throws NetworkError when the network service cannot be reached.
    *
    * Nullipotent.
    */

@@ -23,10 +23,12 @@ export interface PortRecord extends Port {
   createdAt: number;
 }
 
+/** A security group: the listener ports it opens, and whether VRRP (IP protocol 112) may pass between its ports. */
 export interface SecurityGroupRecord {
   id: string;
   name: string;
   rules: ListenerPort[];
+  vrrp?: boolean;
 }
 
 /** One effect on the noop cloud, kept so tests can prove that nothing was created or deleted twice. */

@@ -31,3 +31,29 @@ export async function collectPages<T extends z.ZodType>(
   }
   return items;
 }
+
+/**
+ * Reads every page of a list that pages by `offset` (Nova's server groups: `limit` and `offset`, no marker, no
+ * links). A page is at most the cloud's `[api] max_limit` long, which the client cannot know, so pages are asked for
+ * until one comes back empty.
+ */
+export async function collectOffsetPages<T extends z.ZodType<{ id: string }>>(
+  client: ServiceClient,
+  request: ServiceRequest,
+  key: string,
+  itemSchema: T,
+): Promise<z.output<T>[]> {
+  const pageSchema = z.object({ [key]: z.array(itemSchema) });
+  const items: z.output<T>[] = [];
+  let previousFirst: string | undefined;
+  for (let page = 0; page < 10_000; page += 1) {
+    const params = { ...request.params, ...(items.length > 0 ? { offset: String(items.length) } : {}) };
+    const body = (await client.json({ ...request, params }, pageSchema)) as Record<string, z.output<T>[]>;
+    const found = body[key] ?? [];
+    // An empty page is the end; so is the first page again (a cloud that ignores `offset` answers whole lists).
+    if (found.length === 0 || found[0]?.id === previousFirst) return items;
+    previousFirst = found[0]?.id;
+    items.push(...found);
+  }
+  return items;
+}

@@ -5,7 +5,8 @@ import {
   NotImplementedError,
   ValidationError,
 } from '../../../src/drivers';
-import { amphoraName } from '../../../src/models';
+import { createComputeActivities } from '../../../src/activities/compute';
+import { amphoraName, serverGroupName } from '../../../src/models';
 import { eventually, rejectionOf } from '../expect-error';
 
 /** What a compute driver under test needs around it. */
@@ -108,6 +109,12 @@ export function computeDriverContract(label: string, makeSubject: () => Promise<
           /amphoraType.*VM, CONTAINER, BAREMETAL, HW_LOAD_BALANCER/,
         ],
         ['an empty network id', { networkIds: [''] }, /networkIds\.0.*must not be empty/],
+        ['two SSH keys', { keys: ['amphora-ssh-key', 'other-key'] }, /keys: Nova takes one key pair per server/],
+        [
+          'user data of 49,150 bytes',
+          { userData: 'u'.repeat(49_150) },
+          /userData: user data is 49,150 bytes, 65,536 once base64-encoded; Nova's limit is 65,535/,
+        ],
         ['an unknown field', { flavour: 'typo' }, /flavour/],
       ];
       it.each(cases)('%s', async (_label, overrides, message) => {
@@ -146,6 +153,30 @@ export function computeDriverContract(label: string, makeSubject: () => Promise<
       await driver.deleteServerGroup(group.id);
       expect(await driver.findServerGroup(name)).toBeUndefined();
       await expect(driver.deleteServerGroup(group.id)).resolves.toBeUndefined();
+    });
+
+    it.each(['anti-affinity', 'soft-anti-affinity'] as const)(
+      'makes the server group of a load balancer with the %s policy asked for, anti-affinity unless asked',
+      async (policy) => {
+        const activities = createComputeActivities(driver);
+        const asked = randomUUID();
+        const id = await activities.createServerGroup({ loadBalancerId: asked, policy });
+        expect(await driver.findServerGroup(serverGroupName(asked))).toMatchObject({ id, policy });
+        const unasked = randomUUID();
+        await activities.createServerGroup({ loadBalancerId: unasked });
+        expect(await driver.findServerGroup(serverGroupName(unasked))).toMatchObject({ policy: 'anti-affinity' });
+      },
+    );
+
+    it('refuses a server group policy Octavia does not offer for amphorae, naming it', async () => {
+      const loadBalancerId = randomUUID();
+      const err = await rejectionOf(
+        createComputeActivities(driver).createServerGroup({ loadBalancerId, policy: 'affinity' as never }),
+      );
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err).toMatchObject({ field: 'policy', retryable: false });
+      expect(err.message).toContain('anti-affinity');
+      expect(await driver.findServerGroup(serverGroupName(loadBalancerId))).toBeUndefined();
     });
 
     it('lists the server groups whose names start with a prefix', async () => {

@@ -43,7 +43,10 @@ describe('NeutronNetworkDriver on the fake Neutron and Nova', () => {
       expect(vip).toMatchObject({ ipAddress: '198.51.100.77', networkId: SEED.vipNetworkId, octaviaOwned: true });
       const [port] = portNamed(vipPortName(loadBalancerId));
       expect(port).toMatchObject({ deviceOwner: 'Octavia', adminStateUp: false, deviceId: `lb-${loadBalancerId}` });
-      expect(bed.cloud.seen({ service: 'network', method: 'POST' }).map((request) => request.status)).toEqual([201]);
+      const posts = (path: RegExp) =>
+        bed.cloud.seen({ service: 'network', method: 'POST', path }).map((seen) => seen.status);
+      expect(posts(/\/ports$/)).toEqual([201]);
+      expect(posts(/\/security-groups$/)).toEqual([201]); // the VIP security group, made once with the VIP
 
       const taken = await rejectionOf(
         bed.drivers.network.allocateVip({
@@ -109,6 +112,109 @@ describe('NeutronNetworkDriver on the fake Neutron and Nova', () => {
       expect(plugged.map((amphora) => amphora.vrrpPortId)).toEqual(
         pair.map((amphora) => portNamed(vrrpPortName(amphora.id))[0]?.id),
       );
+    });
+
+    it('makes one VIP security group when MASTER and BACKUP plug in parallel, though Neutron allows two of one name', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await bed.drivers.network.allocateVip({ loadBalancerId, subnetId: SEED.vipSubnetId });
+      const pair = [await newAmphora('MASTER'), await newAmphora('BACKUP')];
+      // A slow Neutron: a group made during the plugs is answered late, so each plug would look before either made one.
+      bed.cloud.misbehave(
+        { service: 'network', method: 'POST', path: /security-groups$/ },
+        { kind: 'delay', ms: 100 },
+        2,
+      );
+
+      await Promise.all(
+        pair.map((amphora) => bed.drivers.network.plugVip({ loadBalancerId, vip, amphorae: [amphora] })),
+      );
+
+      const groups = groupNamed(vipSecurityGroupName(loadBalancerId));
+      expect(groups).toHaveLength(1);
+      for (const amphora of pair) {
+        expect(portNamed(vrrpPortName(amphora.id))[0]?.securityGroups).toEqual([groups[0]?.id]);
+      }
+    });
+
+    it('leaves one VIP security group when parallel plugs find none and both make one (a VIP allocated by an older version)', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await bed.drivers.network.allocateVip({ loadBalancerId, subnetId: SEED.vipSubnetId });
+      for (const group of groupNamed(vipSecurityGroupName(loadBalancerId)))
+        bed.cloud.state.securityGroups.delete(group.id);
+      const pair = [await newAmphora('MASTER'), await newAmphora('BACKUP')];
+      const made = () => bed.cloud.seen({ service: 'network', method: 'POST', path: /security-groups$/ }).length;
+      const madeBefore = made();
+      bed.cloud.misbehave(
+        { service: 'network', method: 'POST', path: /security-groups$/ },
+        { kind: 'delay', ms: 100 },
+        2,
+      );
+
+      await Promise.all(
+        pair.map((amphora) => bed.drivers.network.plugVip({ loadBalancerId, vip, amphorae: [amphora] })),
+      );
+
+      expect(made() - madeBefore).toBe(2); // both plugs made one: the race happened
+      const groups = groupNamed(vipSecurityGroupName(loadBalancerId));
+      expect(groups).toHaveLength(1);
+      for (const amphora of pair) {
+        expect(portNamed(vrrpPortName(amphora.id))[0]?.securityGroups).toEqual([groups[0]?.id]);
+      }
+    });
+
+    it('updates and removes every VIP security group of the name that it made, and none that it did not', async () => {
+      const loadBalancerId = randomUUID();
+      const name = vipSecurityGroupName(loadBalancerId);
+      const vip = await bed.drivers.network.allocateVip({ loadBalancerId, subnetId: SEED.vipSubnetId });
+      const [made] = groupNamed(name);
+      // A second group of ours, as the old race left them, and one of the same name that someone else made.
+      const twin = { ...structuredClone(made), id: randomUUID(), rules: [], createdAt: new Date().toISOString() };
+      const foreign = { ...twin, id: randomUUID(), rules: [], description: 'made by hand' };
+      for (const group of [twin, foreign])
+        bed.cloud.state.securityGroups.set(group.id, group as NonNullable<typeof made>);
+
+      await bed.drivers.network.updateVip({ loadBalancerId, vip, listenerPorts: [{ protocol: 'TCP', port: 80 }] });
+      const opens80 = (id: string) =>
+        bed.cloud.state.securityGroups
+          .get(id)
+          ?.rules.some((rule) => rule.direction === 'ingress' && rule.port_range_min === 80);
+      expect([made?.id ?? '', twin.id, foreign.id].map(opens80)).toEqual([true, true, false]);
+
+      await bed.drivers.network.deallocateVip({ loadBalancerId, vip });
+      expect(groupNamed(name).map((group) => group.id)).toEqual([foreign.id]);
+    });
+
+    it('opens VRRP (IP protocol 112) between the amphorae of an active/standby pair, and updateVip keeps it', async () => {
+      const loadBalancerId = randomUUID();
+      const vip = await bed.drivers.network.allocateVip({ loadBalancerId, subnetId: SEED.vipSubnetId });
+      const pair = [await newAmphora('MASTER'), await newAmphora('BACKUP')];
+      await Promise.all(
+        pair.map((amphora) => bed.drivers.network.plugVip({ loadBalancerId, vip, amphorae: [amphora] })),
+      );
+      const group = () => groupNamed(vipSecurityGroupName(loadBalancerId))[0];
+      const vrrp = () => (group()?.rules ?? []).filter((rule) => rule.protocol === '112');
+
+      expect(vrrp()).toEqual([
+        expect.objectContaining({
+          direction: 'ingress',
+          ethertype: 'IPv4',
+          port_range_min: null,
+          port_range_max: null,
+          remote_ip_prefix: null,
+          remote_group_id: group()?.id,
+        }),
+      ]);
+      const [rule] = vrrp();
+      for (const listenerPorts of [
+        [{ protocol: 'TCP' as const, port: 80 }],
+        [{ protocol: 'UDP' as const, port: 53 }],
+        [],
+      ]) {
+        await bed.drivers.network.updateVip({ loadBalancerId, vip, listenerPorts });
+        expect(vrrp()).toEqual([rule]);
+      }
+      const listeners = (group()?.rules ?? []).filter((candidate) => ['tcp', 'udp'].includes(candidate.protocol ?? ''));
+      expect(listeners).toEqual([]);
     });
 
     it('sets the VIP security group to open exactly the listener ports, keeping egress and unchanged rules', async () => {

@@ -6,7 +6,9 @@ import {
   NOVA_MICROVERSION,
   ValidationError,
 } from '../../../src/drivers';
+import { NovaApi } from '../../../src/drivers/compute/nova/api';
 import { instanceStateOf } from '../../../src/drivers/compute/nova/mapping';
+import { statusOf } from '../../../src/drivers/openstack/errors';
 import { amphoraName } from '../../../src/models';
 import { eventually, rejectionOf } from '../expect-error';
 import { SEED } from './fake/seed';
@@ -37,7 +39,7 @@ describe('NovaComputeDriver on the fake Nova', () => {
       name,
       imageId: 'amphora-image',
       flavor: 'amphora-flavor',
-      keys: ['amphora-ssh-key', 'ignored-second-key'],
+      keys: ['amphora-ssh-key'],
       securityGroups: ['default'],
       networkIds: [SEED.managementNetworkId],
       portIds: [userPort.id],
@@ -77,6 +79,31 @@ describe('NovaComputeDriver on the fake Nova', () => {
     expect((await compute.findServerGroup(group.name))?.memberIds).toEqual([computeId]);
   });
 
+  it("refuses user data over Nova's limit on its base64 text before calling Nova, which would refuse it late", async () => {
+    bed = await startTestbed();
+    const name = amphoraName(randomUUID());
+    const tooLong = 'u'.repeat(49_150); // 65,536 bytes once base64-encoded
+    // What a build with it used to meet: Nova's 400, after the load balancer's VIP had been allocated.
+    const nova = new NovaApi(bed.drivers.session.service('compute'));
+    const server = { name, imageRef: 'amphora-image', flavorRef: 'amphora-flavor', networks: 'none' };
+    const late = await rejectionOf(
+      nova.createServer({ server: { ...server, user_data: Buffer.from(tooLong).toString('base64') } }),
+    );
+    expect(statusOf(late)).toBe(400);
+
+    const posts = () => bed?.cloud.seen({ service: 'compute', method: 'POST', path: /^\/servers$/ }).length;
+    const before = posts();
+    const err = await rejectionOf(bed.drivers.compute.build({ name, userData: tooLong, networkIds: [] }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ field: 'userData', retryable: false });
+    expect(err.message).toContain('user data is 49,150 bytes, 65,536 once base64-encoded');
+    expect(posts()).toBe(before);
+
+    const fits = 'u'.repeat(49_149);
+    const computeId = await bed.drivers.compute.build({ name, userData: fits, networkIds: [] });
+    expect(bed.cloud.state.servers.get(computeId)?.userData).toBe(fits);
+  });
+
   it('reports the management address (not the first one), zone, image and flavor, asking Neutron once', async () => {
     bed = await startTestbed();
     const computeId = await bed.drivers.compute.build({
@@ -89,6 +116,23 @@ describe('NovaComputeDriver on the fake Nova', () => {
     expect(amphora.lbNetworkIp).toMatch(/^192\.0\.2\.\d+$/); // lb-mgmt-subnet, not members-a's 203.0.113.0/25
     await bed.drivers.compute.getAmphora({ id: computeId });
     expect(bed.cloud.seen({ service: 'network', path: /networks\/lb-mgmt-net$/ })).toHaveLength(1);
+  });
+
+  it('finds the management address by network id when another network has the same name', async () => {
+    bed = await startTestbed();
+    // Nova keys a server's addresses by network name, so the two networks' addresses land in one list.
+    bed.cloud.state.addNetwork({ id: 'namesake-net', name: SEED.managementNetworkName }, [
+      { id: 'namesake-subnet', name: 'namesake-subnet', cidr: '10.99.0.0/24', gatewayIp: '10.99.0.1' },
+    ]);
+    const computeId = await bed.drivers.compute.build({
+      name: amphoraName(randomUUID()),
+      networkIds: ['namesake-net', SEED.managementNetworkId],
+    });
+    const amphora = await active(bed, computeId);
+    const management = bed.cloud.state.portsOf(computeId).find((port) => port.networkId === SEED.managementNetworkId)
+      ?.fixedIps[0]?.ip_address;
+    expect(management).toMatch(/^192\.0\.2\.\d+$/);
+    expect(amphora.lbNetworkIp).toBe(management);
   });
 
   it('takes the first address when no management network is configured', async () => {
@@ -170,6 +214,26 @@ describe('NovaComputeDriver on the fake Nova', () => {
     expect(create?.body).toEqual({ server_group: { name, policies: ['soft-anti-affinity'] } });
     expect(create?.status).toBe(200);
     await expect(bed.drivers.compute.deleteServerGroup(randomUUID())).resolves.toBeUndefined();
+  });
+
+  it('reads every page of server groups: finds, lists and reuses a group past the first page', async () => {
+    bed = await startTestbed({ cloud: { maxLimit: 2 } });
+    const { compute } = bed.drivers;
+    const prefix = `octavia-lb-${randomUUID()}`;
+    const made = [];
+    for (let index = 0; index < 5; index += 1) {
+      made.push(await compute.createServerGroup({ name: `${prefix}-${index}`, policy: 'anti-affinity' }));
+    }
+    const last = made[4];
+
+    expect((await compute.listServerGroups(prefix)).map((group) => group.id).sort()).toEqual(
+      made.map((group) => group.id).sort(),
+    );
+    expect(await compute.findServerGroup(`${prefix}-4`)).toMatchObject({ id: last?.id });
+    expect(await compute.createServerGroup({ name: `${prefix}-4`, policy: 'anti-affinity' })).toMatchObject({
+      id: last?.id,
+    });
+    expect([...bed.cloud.state.serverGroups.values()].filter((group) => group.name === `${prefix}-4`)).toHaveLength(1);
   });
 
   it('returns the existing interface for a port attached already, and refuses one attached elsewhere', async () => {

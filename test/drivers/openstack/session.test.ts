@@ -73,7 +73,7 @@ describe('OpenStack session (Keystone v3)', () => {
     const { amphora } = await compute.getAmphora({ id: computeId });
 
     expect(amphora.computeId).toBe(computeId);
-    const reads = bed.cloud.seen({ service: 'compute', method: 'GET', path: new RegExp(computeId) });
+    const reads = bed.cloud.seen({ service: 'compute', method: 'GET', path: new RegExp(`/servers/${computeId}$`) });
     expect(reads.map((request) => request.status)).toEqual([401, 200]);
     expect(reads[1]?.token).toBe(bed.cloud.tokens.issued[1]);
     expect(bed.log.entries.some((entry) => entry.level === 'warn' && /401/.test(entry.message))).toBe(true);

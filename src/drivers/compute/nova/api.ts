@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectPages } from '../../openstack/pagination';
+import { collectOffsetPages, collectPages } from '../../openstack/pagination';
 import type { ServiceClient, ServiceRequest } from '../../openstack/service-client';
 import {
   NOVA_MICROVERSION,
@@ -91,8 +91,9 @@ export class NovaApi {
     await this.client.request(this.with({ method: 'DELETE', path }));
   }
 
+  /** Every server group of the project, across Nova's limit/offset pages. */
   listServerGroups(): Promise<NovaServerGroup[]> {
-    return collectPages(
+    return collectOffsetPages(
       this.client,
       this.with({ method: 'GET', path: 'os-server-groups' }),
       'server_groups',

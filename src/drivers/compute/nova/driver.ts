@@ -18,17 +18,19 @@ import {
 import { ComputeDeleteError, ComputeStatusError, InstanceNotFoundError } from '../errors';
 import { escapeRegExp, type NovaApi } from './api';
 import { buildError, instanceNotFound, rethrowAs404 } from './errors';
-import { serverCreateBody, toInstance, toInterface, toServerGroup } from './mapping';
+import { instanceStateOf, serverCreateBody, toInstance, toInterface, toServerGroup } from './mapping';
 import type { NovaServer } from './schemas';
 
 export interface NovaComputeOptions {
   /** Image and flavor for a build request that names none (AMPHORA_AMP_IMAGE_ID / AMPHORA_AMP_FLAVOR_ID). */
   defaults?: { imageId?: string; flavorId?: string };
   /**
-   * The name of the management network (Nova keys a server's addresses by network name), or undefined when no
-   * management network is configured and the first address is the management address. Asked once, then cached.
+   * The management network (AMPHORA_MGMT_NETWORK_ID): an amphora's address on it is its `lbNetworkIp`, found in the
+   * server's interfaces by network id (Nova keys `addresses` by network name, which need not be unique). `verify`
+   * checks once that the network exists, and throws a ComputeError saying what to fix when it does not. Without
+   * it, the first address is the management address.
    */
-  managementNetworkName?: () => Promise<string | undefined>;
+  managementNetwork?: { id: string; verify?: () => Promise<void> };
 }
 
 /**
@@ -36,7 +38,7 @@ export interface NovaComputeOptions {
  * build first looks for a server with exactly that name. Undo calls treat a 404 as done.
  */
 export class NovaComputeDriver extends AmphoraComputeDriver {
-  private managementName?: Promise<string | undefined>;
+  private managementVerified?: Promise<void>;
 
   constructor(
     private readonly nova: NovaApi,
@@ -86,7 +88,7 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
     return this.call({ action: `Reading amphora ${subject}`, notFound: instanceNotFound(lookup) }, async () => {
       const server = 'id' in lookup ? await this.nova.getServer(lookup.id) : await this.findByName(lookup.name);
       if (!server) throw new InstanceNotFoundError(lookup);
-      return toInstance(server, await this.managementNetworkName());
+      return toInstance(server, await this.managementAddress(server));
     });
   }
 
@@ -141,13 +143,16 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
     await this.call({ action }, () => goneIsDone(this.nova.detachInterface(request.computeId, request.portId)));
   }
 
+  /**
+   * Lists instances by name prefix. With a management network configured, their `lbNetworkIp` is left out: it takes
+   * each instance's interfaces to find it (`getAmphora` does), and a guess by network name may be wrong.
+   */
   override async listInstances(namePrefix: string): Promise<ComputeInstance[]> {
     return this.call({ action: `Listing instances named ${namePrefix}*` }, async () => {
       const servers = await this.nova.listServers(`^${escapeRegExp(namePrefix)}`);
-      const managementName = await this.managementNetworkName();
       return servers
         .filter((server) => server.name.startsWith(namePrefix))
-        .map((server) => toInstance(server, managementName).amphora);
+        .map((server) => toInstance(server, this.options.managementNetwork ? null : undefined).amphora);
     });
   }
 
@@ -165,14 +170,29 @@ export class NovaComputeDriver extends AmphoraComputeDriver {
     return toInterface(computeId, attachment);
   }
 
-  private managementNetworkName(): Promise<string | undefined> {
-    const lookup = this.options.managementNetworkName;
-    if (!lookup) return Promise.resolve(undefined);
-    this.managementName ??= lookup().catch((err: unknown) => {
-      this.managementName = undefined; // a failed lookup is asked again next time
+  /**
+   * The server's first address on the management network, from its interfaces (which name their network by id);
+   * null when it has none, or is still building (the address is read once it is up); undefined when no management
+   * network is configured.
+   */
+  private async managementAddress(server: NovaServer): Promise<string | null | undefined> {
+    const network = this.options.managementNetwork;
+    if (!network) return undefined;
+    await this.verifyManagementNetwork(network.verify);
+    const hasAddresses = Object.values(server.addresses).some((addresses) => addresses.length > 0);
+    if (!hasAddresses || instanceStateOf(server.status) === 'BUILDING') return null;
+    const interfaces = await this.nova.listInterfaces(server.id);
+    const management = interfaces.find((attachment) => attachment.net_id === network.id && attachment.fixed_ips[0]);
+    return management?.fixed_ips[0]?.ip_address ?? null;
+  }
+
+  private verifyManagementNetwork(verify: (() => Promise<void>) | undefined): Promise<void> {
+    if (!verify) return Promise.resolve();
+    this.managementVerified ??= verify().catch((err: unknown) => {
+      this.managementVerified = undefined; // a failed check is made again next time
       throw err;
     });
-    return this.managementName;
+    return this.managementVerified;
   }
 
   private call<T>(context: ErrorContext, body: () => Promise<T>): Promise<T> {

@@ -39,20 +39,18 @@ export function instanceStateOf(status: string): InstanceState {
 /**
  * A Nova server as the compute driver reports it.
  *
- * @param managementNetworkName - the name of the management network (Nova keys addresses by network name); when
- *   unknown, the first address is the management address.
+ * @param managementAddress - the server's address on the management network, found by network id in its interfaces
+ *   (`addresses` is keyed by network name, which two networks may share); null when it has none or it was not read;
+ *   undefined when no management network is configured, and the first address is the management address.
  */
-export function toInstance(server: NovaServer, managementNetworkName: string | undefined): InstanceWithFault {
-  const addressLists = Object.entries(server.addresses);
-  const management = managementNetworkName
-    ? server.addresses[managementNetworkName]
-    : addressLists.find(([, addresses]) => addresses.length > 0)?.[1];
+export function toInstance(server: NovaServer, managementAddress: string | null | undefined): InstanceWithFault {
+  const firstAddress = Object.values(server.addresses).find((addresses) => addresses.length > 0)?.[0]?.addr;
   const state = instanceStateOf(server.status);
   const amphora: ComputeInstance = {
     computeId: server.id,
     name: server.name,
     state,
-    lbNetworkIp: management?.[0]?.addr,
+    lbNetworkIp: managementAddress === undefined ? firstAddress : (managementAddress ?? undefined),
     cachedZone: server['OS-EXT-AZ:availability_zone'] ?? undefined,
     imageId: server.image ? server.image.id : undefined,
     computeFlavor: server.flavor?.id ?? server.flavor?.original_name,
@@ -99,8 +97,9 @@ export function serverCreateBody(
     // Since microversion 2.37 `networks` is required; "none" boots an instance without a NIC.
     networks: networks.length > 0 ? networks : 'none',
   };
-  // Nova installs one key pair per server (key_name); further keys belong in user data or a config-drive file.
-  if (request.keys[0]) server.key_name = request.keys[0];
+  // Nova installs one key pair per server (key_name); the request schema refuses a second rather than drop it here.
+  const [keyName] = request.keys;
+  if (keyName) server.key_name = keyName;
   if (request.securityGroups.length > 0) server.security_groups = request.securityGroups.map((name) => ({ name }));
   if (request.userData !== undefined) server.user_data = base64(request.userData);
   if (request.availabilityZone) server.availability_zone = request.availabilityZone;

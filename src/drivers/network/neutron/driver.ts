@@ -30,7 +30,6 @@ import {
   NetworkError,
   PlugNetworkError,
   PlugVipError,
-  PortNotFoundError,
   UnplugNetworkError,
   UnplugVipError,
   VipConfigurationNotFoundError,
@@ -39,7 +38,7 @@ import type { NeutronApi } from './api';
 import { interfacesOf, plugNetwork, unplugNetwork, type DetachWait } from './members';
 import { plugVip, unplugVip } from './plug';
 import { toNetwork, toPort, toSubnet } from './schemas';
-import { deleteSecurityGroupById, findSecurityGroup, syncListenerRules } from './security-groups';
+import { deleteSecurityGroupById, ownedSecurityGroups, syncListenerRules } from './security-groups';
 import { NeutronStep, type NetworkErrorClass } from './step';
 import { allocateVip, deallocateVip } from './vip';
 
@@ -111,19 +110,20 @@ export class NeutronNetworkDriver extends AbstractNetworkDriver {
   override async updateVip(request: UpdateVipRequest): Promise<void> {
     const step = this.step(`Updating the VIP of load balancer ${request.loadBalancerId}`, NetworkError);
     const name = vipSecurityGroupName(request.loadBalancerId);
-    const group = await findSecurityGroup(step, name);
-    if (!group) {
+    const groups = await ownedSecurityGroups(step, name);
+    if (groups.length === 0) {
       throw new VipConfigurationNotFoundError(
-        `VIP security group ${name} was not found; plug the VIP before updating it`,
+        `${step.action} failed: VIP security group ${name} was not found; allocate the VIP (which makes the group) before updating it`,
       );
     }
     if (!(await step.portIfAny(request.vip.portId))) {
       throw new VipConfigurationNotFoundError(
-        `VIP port ${request.vip.portId} of load balancer ${request.loadBalancerId} is gone`,
+        `${step.action} failed: VIP port ${request.vip.portId} is gone; allocate the VIP again`,
       );
     }
     const ethertype = request.vip.ipAddress.includes(':') ? 'IPv6' : 'IPv4';
-    await syncListenerRules(step, group, request.listenerPorts ?? [], ethertype);
+    // Every group of ours with the name, should a race of an older version have left two: a base port may use either.
+    for (const group of groups) await syncListenerRules(step, group, request.listenerPorts ?? [], ethertype);
   }
 
   override async getNetwork(networkId: string): Promise<Network> {
@@ -140,10 +140,10 @@ export class NeutronNetworkDriver extends AbstractNetworkDriver {
 
   override async failoverPreparation(amphora: Amphora): Promise<void> {
     if (!amphora.vrrpPortId) return;
+    // Looked at only so that an unreachable Neutron fails the failover before anything is built. A base port that is
+    // already gone is no reason to refuse: a broken amphora is what failovers are for, and its unplug is idempotent.
     const step = this.step(`Preparing amphora ${amphora.id} for failover`, NetworkError);
-    if (!(await step.portIfAny(amphora.vrrpPortId))) {
-      throw new PortNotFoundError(amphora.vrrpPortId, `the base port of amphora ${amphora.id} is gone`);
-    }
+    await step.portIfAny(amphora.vrrpPortId);
   }
 
   override async createPort(request: CreatePortRequest): Promise<Port> {

@@ -2,21 +2,25 @@ import { vipSecurityGroupName, vrrpPortName, type Amphora } from '../../../model
 import { goneIsDone, isInUseConflict } from '../../openstack/errors';
 import type { VipPlugRequest, VipUnplugRequest } from '../driver';
 import type { NeutronPort } from './schemas';
-import { ensureSecurityGroup } from './security-groups';
+import { ensureVipSecurityGroup, ensureVrrpRule } from './security-groups';
 import type { NeutronStep } from './step';
 
 /**
  * Routes the VIP to each amphora, in the allowed-address-pairs design: the amphora's base port on the VIP network
  * (`octavia-lb-vrrp-<amphoraId>`, found or made) carries the VIP as an allowed address, sits behind the VIP
- * security group (`lb-<lbId>`, found or made), and is attached to the instance through Nova. Every step checks
- * what is there first, so a retry after any failure picks up where the last attempt stopped.
+ * security group (`lb-<lbId>`, made by allocateVip; made here only for a VIP allocated before that), and is attached
+ * to the instance through Nova. A MASTER or BACKUP amphora (ACTIVE_STANDBY) also gets VRRP let in between the pair.
+ * Every step checks what is there first, so a retry after any failure picks up where the last attempt stopped.
  */
 export async function plugVip(step: NeutronStep, request: VipPlugRequest): Promise<Amphora[]> {
   const { vip, loadBalancerId } = request;
   await step.port(vip.portId, `the VIP port of load balancer ${loadBalancerId} is gone`);
   // Every amphora must have an instance before anything is made, so a missing one leaves nothing behind.
   for (const amphora of request.amphorae) await step.server(amphora.computeId, amphora.id);
-  const group = await ensureSecurityGroup(step, vipSecurityGroupName(loadBalancerId));
+  const group = await ensureVipSecurityGroup(step, vipSecurityGroupName(loadBalancerId));
+  if (request.amphorae.some((amphora) => amphora.role === 'MASTER' || amphora.role === 'BACKUP')) {
+    await ensureVrrpRule(step, group, vip.ipAddress.includes(':') ? 'IPv6' : 'IPv4');
+  }
   const plugged: Amphora[] = [];
   for (const amphora of request.amphorae) {
     const computeId = amphora.computeId ?? '';

@@ -59,7 +59,10 @@ export type NeutronSecurityGroupRule = z.infer<typeof NeutronSecurityGroupRuleSc
 export const NeutronSecurityGroupSchema = z.object({
   id: z.string(),
   name: z.string(),
+  /** Set at create; the VIP security groups this service makes carry a description of their own. */
+  description: z.string().nullish(),
   security_group_rules: z.array(NeutronSecurityGroupRuleSchema).default([]),
+  created_at: z.string().optional(),
 });
 export type NeutronSecurityGroup = z.infer<typeof NeutronSecurityGroupSchema>;
 

@@ -1,10 +1,10 @@
-import { vipPortName, vipSecurityGroupName, type Vip } from '../../../models';
+import { idAfter, vipPortName, vipSecurityGroupName, vrrpPortName, type Vip } from '../../../models';
 import { ValidationError } from '../../errors';
 import { goneIsDone } from '../../openstack/errors';
 import type { AllocateVipRequest, DeallocateVipRequest } from '../driver';
 import { VipInUseError } from '../errors';
 import type { NeutronPort } from './schemas';
-import { deleteSecurityGroup } from './security-groups';
+import { deleteVipSecurityGroups, ensureVipSecurityGroup } from './security-groups';
 import type { NeutronStep } from './step';
 
 /** Octavia's marker on VIP ports, so operators (and Octavia's tools) recognise them. */
@@ -25,9 +25,16 @@ function vipOf(step: NeutronStep, port: NeutronPort, octaviaOwned: boolean, subn
 
 /**
  * Reserves a VIP: the user's port as it is, or a port of our own named `octavia-lb-<lbId>` (found by that name on a
- * retry), admin-down so that it never carries traffic itself, on the requested subnet (or the network's first).
+ * retry), admin-down so that it never carries traffic itself, on the requested subnet (or the network's first). Then
+ * makes the VIP security group `lb-<lbId>`, here, once, before the amphorae are plugged side by side.
  */
 export async function allocateVip(step: NeutronStep, request: AllocateVipRequest): Promise<Vip> {
+  const vip = await reserveVip(step, request);
+  await ensureVipSecurityGroup(step, vipSecurityGroupName(request.loadBalancerId));
+  return vip;
+}
+
+async function reserveVip(step: NeutronStep, request: AllocateVipRequest): Promise<Vip> {
   if (request.portId) {
     const port = await step.port(request.portId, 'the VIP port given in the request does not exist');
     return vipOf(step, port, false, request.subnetId, request.qosPolicyId);
@@ -71,8 +78,9 @@ const carries = (port: NeutronPort, address: string) =>
   port.allowed_address_pairs.some((pair) => pair.ip_address === address || pair.ip_address === `${address}/32`);
 
 /**
- * Releases a VIP: the VIP security group, and the VIP port when this service made it. Refuses while any port on the
- * VIP network still carries the address as an allowed address pair (an amphora still has it plugged).
+ * Releases a VIP: every VIP security group of ours with its name (a race of an older version may have made two),
+ * and the VIP port when this service made it. Refuses while any port on the VIP network still carries the address as
+ * an allowed address pair (an amphora still has it plugged).
  */
 export async function deallocateVip(step: NeutronStep, request: DeallocateVipRequest): Promise<void> {
   const port = await ownedVipPort(step, request);
@@ -80,7 +88,12 @@ export async function deallocateVip(step: NeutronStep, request: DeallocateVipReq
   const networkId = request.vip?.networkId ?? port?.network_id;
   if (address && networkId) {
     const onNetwork = await step.run(() => step.neutron.listPorts({ network_id: networkId }));
-    const holders = onNetwork.filter((candidate) => carries(candidate, address));
+    const answering = onNetwork.filter((candidate) => carries(candidate, address));
+    // Base ports of our amphorae that still carry the VIP (a record that lost track of one) go with it, as Octavia
+    // removes them itself; a port of anyone else's still answering for the address stops the release.
+    const ours = answering.filter((candidate) => idAfter(vrrpPortName(''), candidate.name));
+    for (const port of ours) await step.run(() => goneIsDone(step.neutron.deletePort(port.id)));
+    const holders = answering.filter((candidate) => !ours.includes(candidate));
     if (holders.length > 0) {
       throw new VipInUseError(
         request.vip?.portId ?? port?.id ?? address,
@@ -88,6 +101,6 @@ export async function deallocateVip(step: NeutronStep, request: DeallocateVipReq
       );
     }
   }
-  await deleteSecurityGroup(step, vipSecurityGroupName(request.loadBalancerId));
+  await deleteVipSecurityGroups(step, vipSecurityGroupName(request.loadBalancerId));
   if (port) await step.run(() => goneIsDone(step.neutron.deletePort(port.id)));
 }

@@ -38,7 +38,7 @@ import { interfacesOf, plugNetwork, unplugNetwork } from './interfaces';
 import { requireNetwork, requireSubnet } from './lookups';
 import { createPort, toPort } from './ports';
 import { deleteSecurityGroup, updateVip } from './security-groups';
-import { deallocateVip, ownVip, userVip } from './vip';
+import { allocateVip, deallocateVip } from './vip';
 import { plugVip, unplugVip } from './vip-plug';
 
 export interface NoopNetworkOptions {
@@ -62,7 +62,7 @@ export class NoopNetworkDriver extends AbstractNetworkDriver {
   override async allocateVip(request: AllocateVipRequest): Promise<Vip> {
     const valid = parseRequest(AllocateVipRequestSchema, request);
     return withFaults(this.point('allocateVip', valid.loadBalancerId, errorOf(AllocateVipError)), () =>
-      this.cloud.transact((tx) => (valid.portId ? userVip(tx, valid.portId, valid) : ownVip(this.cloud, tx, valid))),
+      this.cloud.transact((tx) => allocateVip(this.cloud, tx, valid)),
     );
   }
 
@@ -132,11 +132,9 @@ export class NoopNetworkDriver extends AbstractNetworkDriver {
 
   override async failoverPreparation(amphora: Amphora): Promise<void> {
     await withFaults(this.point('failoverPreparation', amphora.id, errorOf(NetworkError)), () =>
-      this.cloud.transact((tx) => {
-        if (amphora.vrrpPortId && !tx.get('ports', amphora.vrrpPortId)) {
-          throw new PortNotFoundError(amphora.vrrpPortId, `the base port of amphora ${amphora.id} is gone`);
-        }
-      }),
+      // Nothing to prepare: the replacement gets a base port of its own, and the old one's unplug is idempotent. A
+      // base port already gone is no reason to refuse, since a broken amphora is what failovers are for.
+      this.cloud.transact(() => undefined),
     );
   }
 

@@ -20,12 +20,16 @@ export function ensureVipSecurityGroup(
   return group;
 }
 
-/** Sets the VIP security group's rules to the listener ports; the VIP must be plugged (so the group exists). */
+/**
+ * Sets the VIP security group's listener rules to the listener ports, leaving VRRP as plugVip set it; the VIP must be
+ * allocated (so the group exists).
+ */
 export function updateVip(cloud: NoopCloud, tx: StoreTransaction, request: UpdateVipRequest): void {
-  const group = cloud.findByName(tx, 'securityGroup', vipSecurityGroupName(request.loadBalancerId));
+  const name = vipSecurityGroupName(request.loadBalancerId);
+  const group = cloud.findByName(tx, 'securityGroup', name);
   if (!group) {
     throw new VipConfigurationNotFoundError(
-      `VIP security group ${vipSecurityGroupName(request.loadBalancerId)} was not found; plug the VIP before updating it`,
+      `Updating the VIP of load balancer ${request.loadBalancerId} failed: VIP security group ${name} was not found; allocate the VIP (which makes the group) before updating it`,
     );
   }
   const rules = [...(request.listenerPorts ?? [])].sort((a, b) => a.port - b.port);

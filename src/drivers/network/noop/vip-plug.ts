@@ -11,15 +11,20 @@ import { ensureVipSecurityGroup } from './security-groups';
 
 /**
  * Gives each amphora its base port on the VIP network (found by its deterministic name or made now), attached to its
- * instance, allowed to answer for the VIP address, behind the VIP security group; returns the amphorae with their
- * VRRP and HA addresses.
+ * instance, allowed to answer for the VIP address, behind the VIP security group (which lets VRRP through for a
+ * MASTER or BACKUP); returns the amphorae with their VRRP and HA addresses.
  */
 export function plugVip(cloud: NoopCloud, tx: StoreTransaction, request: VipPlugRequest): Amphora[] {
   const vipPort = tx.get('ports', request.vip.portId);
   if (!vipPort)
     throw new PortNotFoundError(request.vip.portId, `the VIP port of load balancer ${request.loadBalancerId} is gone`);
   const subnet = requireSubnet(tx, request.vip.subnetId);
+  // allocateVip made the group; a VIP allocated before it did gets one here.
   const group = ensureVipSecurityGroup(cloud, tx, request.loadBalancerId);
+  if (!group.vrrp && request.amphorae.some((amphora) => amphora.role === 'MASTER' || amphora.role === 'BACKUP')) {
+    // ACTIVE_STANDBY: VRRP (IP protocol 112) passes between the pair, as Octavia lets it.
+    cloud.update(tx, 'securityGroup', group.id, { ...group, vrrp: true });
+  }
   return request.amphorae.map((amphora) => {
     if (!amphora.computeId || !tx.get('servers', amphora.computeId)) {
       throw new AmphoraNotFoundError(amphora.computeId ?? '(none)', `amphora ${amphora.id} has no compute instance`);

@@ -1,5 +1,5 @@
 /** VIPs in the noop cloud: reserving one (the user's port or a port of our own) and releasing it. */
-import { vipPortName, vipSecurityGroupName, type Vip } from '../../../models';
+import { idAfter, vipPortName, vipSecurityGroupName, vrrpPortName, type Vip } from '../../../models';
 import { ValidationError } from '../../errors';
 import type { NoopCloud } from '../../noop/cloud';
 import type { PortRecord } from '../../noop/records';
@@ -8,6 +8,17 @@ import type { AllocateVipRequest, DeallocateVipRequest } from '../driver';
 import { AllocateVipError, PortNotFoundError, VipInUseError } from '../errors';
 import { requireFirstSubnet, requireNetwork, requireSubnet } from './lookups';
 import { newPort } from './ports';
+import { ensureVipSecurityGroup } from './security-groups';
+
+/**
+ * Reserves the VIP (the user's port, or one of our own) and makes its security group, once, before the amphorae are
+ * plugged side by side.
+ */
+export function allocateVip(cloud: NoopCloud, tx: StoreTransaction, request: AllocateVipRequest): Vip {
+  const vip = request.portId ? userVip(tx, request.portId, request) : ownVip(cloud, tx, request);
+  ensureVipSecurityGroup(cloud, tx, request.loadBalancerId);
+  return vip;
+}
 
 /** A VIP on a port the user supplied: used as it is, and never deleted by us. */
 export function userVip(tx: StoreTransaction, portId: string, request: AllocateVipRequest): Vip {
@@ -79,14 +90,20 @@ export function ownedVipPort(
 }
 
 /**
- * Releases the VIP: refused while an amphora still answers for its address; then its security group goes, and its
- * port if it is ours (a user's port stays).
+ * Releases the VIP: refused while an amphora still answers for its address; then every security group of its name
+ * goes, and its port if it is ours (a user's port stays).
  */
 export function deallocateVip(cloud: NoopCloud, tx: StoreTransaction, request: DeallocateVipRequest): void {
   const port = request.vip?.octaviaOwned === false ? undefined : ownedVipPort(cloud, tx, request);
   const vipAddress = request.vip?.ipAddress ?? port?.fixedIps[0]?.ipAddress;
   if (vipAddress) {
-    const holders = cloud.portsAnsweringFor(tx, vipAddress);
+    // Base ports of our amphorae that still carry the VIP (a record that lost track of one) go with it, as Octavia
+    // removes them itself; a port of anyone else's still answering for the address stops the release.
+    const answering = cloud.portsAnsweringFor(tx, vipAddress);
+    for (const ours of answering.filter((holder) => idAfter(vrrpPortName(''), holder.name))) {
+      cloud.remove(tx, 'port', ours.id);
+    }
+    const holders = answering.filter((holder) => !idAfter(vrrpPortName(''), holder.name));
     if (holders.length > 0) {
       throw new VipInUseError(
         request.vip?.portId ?? port?.id ?? vipAddress,
@@ -94,7 +111,9 @@ export function deallocateVip(cloud: NoopCloud, tx: StoreTransaction, request: D
       );
     }
   }
-  const group = cloud.findByName(tx, 'securityGroup', vipSecurityGroupName(request.loadBalancerId));
-  if (group) cloud.remove(tx, 'securityGroup', group.id);
+  const name = vipSecurityGroupName(request.loadBalancerId);
+  for (const group of tx.list('securityGroups').filter((candidate) => candidate.name === name)) {
+    cloud.remove(tx, 'securityGroup', group.id);
+  }
   if (port) cloud.remove(tx, 'port', port.id);
 }

@@ -117,9 +117,9 @@ export function novaRoutes(nova: NovaContext): Router {
     .add('POST', '/servers/:id/os-interface', (ctx) => attachInterface(nova, ctx))
     .add('DELETE', '/servers/:id/os-interface/:portId', (ctx) => detachInterface(nova, ctx))
     .add('GET', '/os-server-groups', (ctx) => {
-      // Nova pages server groups by limit/offset, without links; the driver asks for all of them.
+      // Nova pages server groups by limit/offset (no marker, no links), a page being at most `[api] max_limit` long.
       const offset = Number(ctx.query.get('offset') ?? 0);
-      const limit = Number(ctx.query.get('limit') ?? nova.config.maxLimit);
+      const limit = Math.min(Number(ctx.query.get('limit') ?? nova.config.maxLimit), nova.config.maxLimit);
       const groups = [...nova.state.serverGroups.values()].slice(offset, offset + limit);
       return { status: 200, body: { server_groups: groups.map((group) => groupView(group, ctx)) } };
     })

@@ -46,6 +46,9 @@ export function createServer(nova: NovaContext, ctx: RequestContext): Reply {
   if (personality.length > 5) throw novaFault(403, 'Personality file limit exceeded');
   if (personality.some((file) => file.contents.length > 10240))
     throw novaFault(403, 'Personality file content exceeds maximum 10240');
+  // Nova's schema limits the base64 text, not the data it decodes to.
+  if (typeof body.user_data === 'string' && body.user_data.length > 65535)
+    throw bad(`Invalid input for field/attribute user_data. Value: ${body.user_data.slice(0, 20)}... is too long`);
   const userData =
     body.user_data === undefined ? undefined : decodeBase64(body.user_data, 'User data').toString('utf8');
   const networks =

@@ -71,6 +71,7 @@ export interface FakeSecurityGroup {
   name: string;
   description: string;
   rules: FakeRule[];
+  createdAt: string;
 }
 
 export interface FakeServerGroup {

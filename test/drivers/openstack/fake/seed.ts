@@ -30,6 +30,7 @@ export function seedCloud(state: FakeState): void {
     name: 'default',
     description: 'Default security group',
     rules: [],
+    createdAt: new Date().toISOString(),
   });
   // The /30 of full-subnet has one usable address besides its gateway; a user's port holds it.
   state.createPort({ networkId: 'full-net', name: 'user-port-filling-full-subnet' });
