@@ -160,7 +160,7 @@ export function networkDriverContract(label: string, makeSubject: () => Promise<
       const loadBalancerId = randomUUID();
       const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
       const [master, backup] = [await newAmphora('MASTER'), await newAmphora('BACKUP')];
-      await network.plugVip({ loadBalancerId, vip, amphorae: [master as Amphora, backup as Amphora] });
+      await network.plugVip({ loadBalancerId, vip, amphorae: [master, backup] });
       // A delete that lost track of its amphorae (a failed failover, a record out of date) must still make progress.
       await network.deallocateVip({ loadBalancerId, vip });
       expect(await network.findPort(vrrpPortName(master?.id ?? ''))).toBeUndefined();
