@@ -5,6 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import { createNoopDrivers, seededRandom, type FaultPlan, type NoopDrivers } from '../../src/drivers';
 import type { AmphoraTemplate, CreateLoadBalancerInput, LoadBalancer, Timing, Topology } from '../../src/models';
 import { freePort } from '../harness/dev-server';
+import { sweepOrphans } from '../../src/workflows';
+import { ENTITY_ACTIONS, entityChaos } from './entities';
 import { compareInventory, inventoryKeys } from './inventory';
 import { inPool, runOperation, statusWithRetries, type Outcome } from './operations';
 import { DevServer, WorkerProcess } from './processes';
@@ -23,6 +25,8 @@ const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
 const CREATES = Number(process.env.CHAOS_CREATES ?? 200);
 const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 12);
 const KILLS = 4;
+/** Load balancers made through the entity, then cancelled or terminated (CHAOS_ENTITIES). */
+const ENTITIES = Number(process.env.CHAOS_ENTITIES ?? 24);
 const OPERATION_BUDGET_MS = 10 * 60_000;
 
 /** Generous, so that kills and the server restart cost retries, not failures. */
@@ -314,6 +318,37 @@ describe('chaos', () => {
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(serverRestarts).toBe(1);
     expect(operations).toBeGreaterThanOrEqual(CREATES);
+
+    // Entities, cancelled and terminated: then the sweeper must collect exactly what no live workflow holds (the load
+    // balancers above, whose workflows have ended, and what terminated entities held), and nothing else.
+    const entityPlans = Array.from({ length: ENTITIES }, () => ({
+      topology: pick(['SINGLE', 'ACTIVE_STANDBY'] as const),
+      action: pick(ENTITY_ACTIONS),
+    }));
+    const entities = await entityChaos(client, taskQueue, entityPlans, { amphora: TEMPLATE, timing: TIMING }, deadline);
+    const swept = await client.workflow.execute(sweepOrphans, {
+      taskQueue,
+      workflowId: `chaos-sweep-${SEED}`,
+      args: [{ dryRun: false, graceMs: 0, maxRemovals: 5_000 }],
+    });
+    const runningEntities: string[] = [];
+    for await (const execution of client.workflow.list({
+      query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
+    })) {
+      runningEntities.push(execution.workflowId);
+    }
+    const left = [...inventoryKeys(cloud.cloud)].filter((item) => !baseline.has(item));
+    const notOurs = cloud.inventory().filter((item) => item.name.endsWith('-before-chaos'));
+    process.stdout.write(
+      `chaos: ${entities.cancels} entity cancels, ${entities.terminates} entity terminates, sweep removed ${swept.removed.length}, ${left.length + swept.failed.length} leaked, ${runningEntities.length + entities.unexpected.length} stuck\n`,
+    );
+    expect({ unexpected: entities.unexpected, running: runningEntities, failed: swept.failed }).toEqual({
+      unexpected: [],
+      running: [],
+      failed: [],
+    });
+    expect(left).toEqual([]);
+    expect(notOurs.map((item) => item.name).sort()).toEqual(['user-port-before-chaos', 'web-server-before-chaos']);
     passed = true;
   });
 });

@@ -105,12 +105,12 @@ describe('failure paths of the entity', () => {
   it('answers 404 for a terminated entity, rolls back the create it was running, and the sweeper collects the rest', async () => {
     const creating = createRequest();
     await controller.create(creating);
-    await eventually(async () => ((await controller.get(creating.loadBalancerId))?.current ? true : undefined));
-    await entity(creating.loadBalancerId).terminate('test: terminated mid-create');
-    // The create, asked to cancel as its entity closed, undid its steps by itself: nothing of it is left.
     const child = orchestrator.temporal.client.workflow.getHandle(
       `${entityWorkflowId(creating.loadBalancerId)}-1-create`,
     );
+    await eventually(async () => ((await child.describe().catch(() => undefined)) ? true : undefined));
+    await entity(creating.loadBalancerId).terminate('test: terminated mid-create');
+    // The create, asked to cancel as its entity closed, undid its steps by itself: nothing of it is left.
     await expect(child.result()).rejects.toThrow(/cancelled/i);
     expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);
 

@@ -260,17 +260,23 @@ describe('NeutronNetworkDriver on the fake Neutron and Nova', () => {
       expect(ingress()).toEqual([]);
     });
 
-    it('refuses to release a plugged VIP naming the base port, then releases the port and security group', async () => {
+    it('releases a VIP with the base ports of ours that carry it, but refuses while a port not ours answers for it', async () => {
       const loadBalancerId = randomUUID();
       const vip = await bed.drivers.network.allocateVip({ loadBalancerId, subnetId: SEED.vipSubnetId });
       const amphora = await newAmphora();
       await bed.drivers.network.plugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      const stray = bed.cloud.state.createPort({
+        networkId: SEED.vipNetworkId,
+        name: 'tenant-keepalived',
+        allowedAddressPairs: [{ ip_address: vip.ipAddress }],
+      });
 
       const inUse = await rejectionOf(bed.drivers.network.deallocateVip({ loadBalancerId, vip }));
       expect(inUse).toBeInstanceOf(VipInUseError);
-      expect(inUse.message).toContain(vrrpPortName(amphora.id));
+      expect(inUse.message).toContain('tenant-keepalived');
+      expect(inUse.message).not.toContain(vrrpPortName(amphora.id));
 
-      await bed.drivers.network.unplugVip({ loadBalancerId, vip, amphorae: [amphora] });
+      bed.cloud.state.ports.delete(stray.id);
       await bed.drivers.network.deallocateVip({ loadBalancerId, vip });
       expect(portNamed(vipPortName(loadBalancerId))).toEqual([]);
       expect(portNamed(vrrpPortName(amphora.id))).toEqual([]);
