@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '../../src/controller/errors';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { entityWorkflowId } from '../../src/contracts';
+import { untilStatus as untilSettled } from './until-status';
 import { eventually, rejectionOf } from '../drivers/expect-error';
 import { createRequest, startOrchestrator, type Orchestrator } from '../workflows/orchestrator';
 
@@ -15,11 +16,7 @@ describe('load balancers as entity workflows, through the controller', () => {
     await orchestrator.stop();
   });
 
-  const untilStatus = (id: string, status: string) =>
-    eventually(async () => {
-      const view = await controller.get(id);
-      return view?.record.provisioningStatus === status ? view : undefined;
-    }, 30_000);
+  const untilStatus = (id: string, status: string) => untilSettled(controller, id, status);
 
   it('runs a load balancer from create to delete, rejecting mutations while it is PENDING_*', async () => {
     const request = createRequest({ topology: 'ACTIVE_STANDBY', name: 'entity-web' });

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../src/controller/errors';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { amphoraName } from '../../src/models';
 import { sweepOrphans } from '../../src/workflows';
+import { untilStatus as untilSettled } from './until-status';
 import { eventually, rejectionOf } from '../drivers/expect-error';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 import { freshNamespace } from '../sweeper/bed';
@@ -35,11 +36,7 @@ describe('failure paths of the entity', () => {
     await orchestrator.stop();
   });
 
-  const untilStatus = (id: string, status: string) =>
-    eventually(async () => {
-      const view = await controller.get(id);
-      return view?.record.provisioningStatus === status ? view : undefined;
-    }, 30_000);
+  const untilStatus = (id: string, status: string) => untilSettled(controller, id, status);
   const instances = () =>
     orchestrator.drivers
       .inventory()
