@@ -1,14 +1,21 @@
 import { defineQuery } from '@temporalio/workflow';
 import { amphoraName, serverGroupName, vipPortName, vipSecurityGroupName } from '../models/names';
+import type { OwnedKind } from '../models/ownership';
 
-/** The kinds of resource this service creates, as the sweeper lists them. */
-export type OwnedKind = 'instance' | 'port' | 'serverGroup' | 'securityGroup';
+export type { OwnedKind } from '../models/ownership';
 
-/** A resource found by one of this service's name prefixes. */
+/**
+ * A resource of this service's: listed by one of its name prefixes, and counted as ours because it has one of our
+ * names and carries our mark (`ownershipReason` in `models/ownership.ts`). Whatever lacks either is never listed.
+ */
 export interface OwnedResource {
   kind: OwnedKind;
   id: string;
   name: string;
+  /**
+   * Why it is ours, for the report: `name lb-<uuid> and description "created by amphora-orchestrator" set at create`.
+   */
+  reason: string;
 }
 
 /** A running workflow about a load balancer whose `status` query did not answer: its amphorae are unknown. */
@@ -26,8 +33,8 @@ export interface LiveSet {
 }
 
 /**
- * The name prefixes the sweeper lists each kind by. They come from the naming functions themselves, so that the
- * sweeper and the creators cannot drift apart.
+ * The name prefixes the sweeper lists each kind by: candidates only, which count as ours only with our mark. They come
+ * from the naming functions themselves, so that the sweeper and the creators cannot drift apart.
  */
 export const OWNED_PREFIXES: Record<OwnedKind, string> = {
   instance: amphoraName(''),
@@ -55,7 +62,10 @@ export interface SweepReport {
   phase: 'first look' | 'grace' | 'second look' | 'removing' | 'done';
   first?: SweepLook;
   second?: SweepLook;
-  /** Orphaned at both looks: what a real sweep removes (or tried to), what a dry run would remove. */
+  /**
+   * Orphaned at both looks: what a real sweep removes (or tried to), what a dry run would remove; each says why it is
+   * ours (its `reason`).
+   */
   orphans: OwnedResource[];
   removed: OwnedResource[];
   failed: { resource: OwnedResource; error: string }[];

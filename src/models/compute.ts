@@ -127,6 +127,8 @@ export const ComputeInstanceSchema = z.object({
   imageId: z.string().optional(),
   computeFlavor: z.string().optional(),
   serverGroupId: ResourceIdSchema.optional(),
+  /** The server's metadata; ours carry `ownedMetadata(name)`, set at build, the mark the orphan sweeper looks for. */
+  metadata: z.record(z.string(), z.string()).optional(),
 });
 export type ComputeInstance = z.infer<typeof ComputeInstanceSchema>;
 

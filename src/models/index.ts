@@ -5,3 +5,4 @@ export * from './compute';
 export * from './names';
 export * from './requests';
 export * from './validation';
+export * from './ownership';

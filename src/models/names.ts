@@ -1,7 +1,7 @@
 /**
  * The deterministic names this service gives what it creates. A retried create finds the resource by name instead
- * of making a second one, a compensation finds what a lost response never reported, and the orphan sweeper knows
- * what is ours by prefix.
+ * of making a second one, a compensation finds what a lost response never reported, and the orphan sweeper lists
+ * candidates by prefix (a name alone never makes a resource ours: see `ownership.ts`).
  */
 
 /** A compute instance carrying amphora `amphoraId`. */

@@ -9,8 +9,15 @@ export const ResourceIdSchema = z
 
 export const IpAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
 
-/** A security group, as the orphan sweeper lists them: the VIP security groups are named `lb-<loadBalancerId>`. */
-export const SecurityGroupSchema = z.object({ id: ResourceIdSchema, name: z.string() });
+/**
+ * A security group, as the orphan sweeper lists them: the VIP security groups are named `lb-<loadBalancerId>` and
+ * carry `OWNED_DESCRIPTION`, set at create.
+ */
+export const SecurityGroupSchema = z.object({
+  id: ResourceIdSchema,
+  name: z.string(),
+  description: z.string().optional(),
+});
 export type SecurityGroup = z.infer<typeof SecurityGroupSchema>;
 
 /** One address of a port on one subnet. */
@@ -47,6 +54,8 @@ export type Subnet = z.infer<typeof SubnetSchema>;
 export const PortSchema = z.object({
   id: ResourceIdSchema,
   name: z.string(),
+  /** Set at create; the ports this service makes carry `OWNED_DESCRIPTION`, the mark the orphan sweeper looks for. */
+  description: z.string().optional(),
   networkId: ResourceIdSchema,
   /** The compute instance the port is attached to, if any. */
   deviceId: z.string().optional(),

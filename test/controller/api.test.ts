@@ -49,6 +49,13 @@ describe('the Octavia v2 REST API over real HTTP, on the real dev server with no
     expect(response.status).toBe(201);
     return lbOf(response);
   };
+  /** Deletes and waits until it is gone, so that no delete still runs while a later test counts driver calls. */
+  const deleteAndWait = async (call: ReturnType<typeof apiClient>, id: string) => {
+    expect((await call('DELETE', `/v2/lbaas/loadbalancers/${id}`)).status).toBe(204);
+    await eventually(async () =>
+      (await call('GET', `/v2/lbaas/loadbalancers/${id}`)).status === 404 ? true : undefined,
+    );
+  };
 
   it('serves the version document at / without a token', async () => {
     const response = await apiClient(server)('GET', '/');
@@ -169,7 +176,7 @@ describe('the Octavia v2 REST API over real HTTP, on the real dev server with no
 
     const named = await projectA('GET', '/v2/lbaas/loadbalancers?name=list-2&fields=id&fields=name');
     expect(named.body.loadbalancers).toEqual([{ id: mine[1], name: 'list-2' }]);
-    for (const id of mine) expect((await projectA('DELETE', `/v2/lbaas/loadbalancers/${id}`)).status).toBe(204);
+    for (const id of mine) await deleteAndWait(projectA, id);
   });
 
   it('checks X-Auth-Token, and keeps each project to its own load balancers', async () => {
@@ -194,7 +201,7 @@ describe('the Octavia v2 REST API over real HTTP, on the real dev server with no
     ).toBe(403);
     expect((await projectA('GET', '/v2/octavia/amphorae')).status).toBe(403);
     await untilStatus(projectA, id, 'ACTIVE');
-    expect((await admin('DELETE', `/v2/lbaas/loadbalancers/${id}`)).status).toBe(204);
+    await deleteAndWait(admin, id);
   });
 
   describe('rejects bad input with 400 and a faultstring naming the problem, starting nothing', () => {

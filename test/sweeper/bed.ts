@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Long from 'long';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createNoopDrivers, type NoopDrivers } from '../../src/drivers';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/contracts';
+import { sweepOrphans } from '../../src/workflows';
 import type { TestTemporal } from '../harness/temporal';
 
 /**
@@ -88,4 +89,43 @@ export async function startSweeperBed(
       drivers.close();
     },
   };
+}
+
+/**
+ * Runs `body` on a fresh bed, then terminates whatever it left running on the bed's task queue (a failed test must
+ * not leave running workflows behind for the next sweep to see) and stops the bed.
+ */
+export async function withSweeperBed(
+  temporal: TestTemporal,
+  space: { namespace: string; client: Client },
+  body: (bed: SweeperBed) => Promise<void>,
+): Promise<void> {
+  const bed = await startSweeperBed(temporal, space);
+  try {
+    await body(bed);
+  } finally {
+    try {
+      const query = `TaskQueue = "${bed.taskQueue}" AND ExecutionStatus = "Running"`;
+      for await (const execution of bed.client.workflow.list({ query })) {
+        // Visibility lags by milliseconds: a workflow listed as running may have just completed.
+        await bed.client.workflow
+          .getHandle(execution.workflowId, execution.runId)
+          .terminate('test over')
+          .catch((err: unknown) => {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          });
+      }
+    } finally {
+      await bed.stop();
+    }
+  }
+}
+
+/** Starts one sweep on the bed's task queue. */
+export function startSweep(bed: SweeperBed, input: { dryRun: boolean; graceMs: number }): Promise<WorkflowHandle> {
+  return bed.client.workflow.start(sweepOrphans, {
+    taskQueue: bed.taskQueue,
+    workflowId: `sweep-${randomUUID()}`,
+    args: [input],
+  });
 }

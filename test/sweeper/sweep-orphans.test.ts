@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import type { InventoryItem, NoopDrivers } from '../../src/drivers';
+import type { NoopDrivers } from '../../src/drivers';
 import {
   amphoraName,
   serverGroupName,
@@ -12,15 +11,16 @@ import {
 import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { startCreateLoadBalancer } from '../../src/controller/operations';
 import { sweepOrphans } from '../../src/workflows';
-import type { OwnedResource, SweepReport } from '../../src/contracts';
+import type { SweepReport } from '../../src/contracts';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 import { createRequest, FAST_TIMING } from '../workflows/orchestrator';
-import { freshNamespace, startSweeperBed, type SweeperBed } from './bed';
+import { freshNamespace, startSweep, withSweeperBed, type SweeperBed } from './bed';
+import { labelsOf, leakLoadBalancer, namesOf, sorted, untilTrue } from './leaks';
 
 /**
- * The orphan sweeper on the real dev server: resources leaked on purpose (made on the noop drivers with our names),
- * a load balancer whose create is still running (it must survive), resources that are not ours, and the grace
- * between two looks.
+ * The orphan sweeper on the real dev server: resources leaked on purpose (made through the noop drivers, so they carry
+ * our names and our mark), a load balancer whose create is still running (it must survive), resources that are not
+ * ours, and the grace between two looks. `ownership.test.ts` has the resources that only look like ours.
  */
 
 let temporal: TestTemporal;
@@ -32,45 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await temporal.close();
 });
-
-const sorted = (labels: string[]) => [...labels].sort();
-const labelsOf = (resources: OwnedResource[]) => sorted(resources.map((r) => `${r.kind} ${r.name}`));
-const namesOf = (items: InventoryItem[]) => sorted(items.map((item) => `${item.kind} ${item.name}`));
-
-async function untilTrue(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** What a create that died without undoing anything leaves: VIP, server group, a booted amphora with the VIP. */
-async function leakLoadBalancer(drivers: NoopDrivers, loadBalancerId = randomUUID()) {
-  const amphoraId = randomUUID();
-  const vip = await drivers.network.allocateVip({ loadBalancerId, subnetId: 'vip-subnet' });
-  const group = await drivers.compute.createServerGroup({
-    name: serverGroupName(loadBalancerId),
-    policy: 'anti-affinity',
-  });
-  const computeId = await drivers.compute.build({
-    name: amphoraName(amphoraId),
-    networkIds: ['lb-mgmt-net'],
-    serverGroupId: group.id,
-  });
-  await untilTrue('the leaked amphora booted', async () => (await drivers.compute.status(computeId)) === 'UP');
-  await drivers.network.plugVip({ loadBalancerId, vip, amphorae: [{ id: amphoraId, computeId, status: 'ALLOCATED' }] });
-  return {
-    loadBalancerId,
-    labels: [
-      `instance ${amphoraName(amphoraId)}`,
-      `port ${vrrpPortName(amphoraId)}`,
-      `port ${vipPortName(loadBalancerId)}`,
-      `serverGroup ${serverGroupName(loadBalancerId)}`,
-      `securityGroup ${vipSecurityGroupName(loadBalancerId)}`,
-    ],
-  };
-}
 
 /** Resources that are not ours, or only look like it: never touched. */
 async function notOurs(drivers: NoopDrivers): Promise<void> {
@@ -120,36 +81,7 @@ function expectLoadBalancerIntact(drivers: NoopDrivers, lb: LoadBalancer): void 
   );
 }
 
-function startSweep(bed: SweeperBed, input: { dryRun: boolean; graceMs: number }): Promise<WorkflowHandle> {
-  return bed.client.workflow.start(sweepOrphans, {
-    taskQueue: bed.taskQueue,
-    workflowId: `sweep-${randomUUID()}`,
-    args: [input],
-  });
-}
-
-async function withBed(body: (bed: SweeperBed) => Promise<void>): Promise<void> {
-  const bed = await startSweeperBed(temporal, space);
-  try {
-    await body(bed);
-  } finally {
-    try {
-      // A failed test must not leave running workflows behind for the next sweep to see.
-      const query = `TaskQueue = "${bed.taskQueue}" AND ExecutionStatus = "Running"`;
-      for await (const execution of bed.client.workflow.list({ query })) {
-        // Visibility lags by milliseconds: a workflow listed as running may have just completed.
-        await bed.client.workflow
-          .getHandle(execution.workflowId, execution.runId)
-          .terminate('test over')
-          .catch((err: unknown) => {
-            if (!(err instanceof WorkflowNotFoundError)) throw err;
-          });
-      }
-    } finally {
-      await bed.stop();
-    }
-  }
-}
+const withBed = (body: (bed: SweeperBed) => Promise<void>) => withSweeperBed(temporal, space, body);
 
 describe('sweepOrphans', () => {
   it('in a dry run, reports exactly the orphans and removes nothing', async () => {

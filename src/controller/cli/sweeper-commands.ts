@@ -8,7 +8,9 @@ import { ensureSweeperSchedule, parseDuration, SWEEPER_SCHEDULE_ID } from '../sw
 export function registerSweeperCommands(program: Command): void {
   const sweeper = program
     .command('sweeper')
-    .description('The orphan sweeper: removes resources named as ours that no live load balancer holds.');
+    .description(
+      'The orphan sweeper: removes resources that carry our name and our mark that no live load balancer holds.',
+    );
 
   sweeper
     .command('schedule')

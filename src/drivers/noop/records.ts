@@ -14,6 +14,8 @@ export interface ServerRecord {
   availabilityZone?: string;
   serverGroupId?: string;
   managementNetworkId?: string;
+  /** Set at build: `ownedMetadata(name)`, the mark of ours (absent on records made before there was one). */
+  metadata?: Record<string, string>;
   createdAt: number;
 }
 
@@ -27,6 +29,8 @@ export interface PortRecord extends Port {
 export interface SecurityGroupRecord {
   id: string;
   name: string;
+  /** Set at create: `OWNED_DESCRIPTION` on the groups our drivers make. */
+  description?: string;
   rules: ListenerPort[];
   vrrp?: boolean;
 }

@@ -3,7 +3,14 @@
  * no live load balancer accounts for.
  */
 import type { LiveSet, OwnedResource } from '../../contracts/sweeper';
-import { amphoraName, serverGroupName, vipPortName, vipSecurityGroupName, vrrpPortName } from '../../models/names';
+import {
+  amphoraName,
+  idAfter,
+  serverGroupName,
+  vipPortName,
+  vipSecurityGroupName,
+  vrrpPortName,
+} from '../../models/names';
 
 /** The outcome of comparing owned resources with what is live. */
 export interface Classification {
@@ -24,29 +31,30 @@ const VIP_PORT = vipPortName('');
 const SERVER_GROUP = serverGroupName('');
 const SECURITY_GROUP = vipSecurityGroupName('');
 
-/** Whom a resource belongs to, read from its deterministic name; undefined when the name is not one of ours. */
+/**
+ * Whom a resource belongs to, read from its deterministic name (`<prefix><uuid>`); undefined when the name is not one
+ * of ours. The activity lists only resources with our names and our mark; this reads the id they carry, and refuses
+ * anything else again, so a name like `lb-web` is never taken for load balancer `web`.
+ */
 export function ownerOf(resource: OwnedResource): { amphoraId: string } | { loadBalancerId: string } | undefined {
-  const rest = (prefix: string) =>
-    resource.name.startsWith(prefix) && resource.name.length > prefix.length
-      ? resource.name.slice(prefix.length)
-      : undefined;
+  const id = (prefix: string) => idAfter(prefix, resource.name);
   switch (resource.kind) {
     case 'instance': {
-      const amphoraId = rest(INSTANCE);
+      const amphoraId = id(INSTANCE);
       return amphoraId ? { amphoraId } : undefined;
     }
     case 'port': {
-      const amphoraId = rest(VRRP_PORT);
+      const amphoraId = id(VRRP_PORT);
       if (amphoraId) return { amphoraId };
-      const loadBalancerId = rest(VIP_PORT);
+      const loadBalancerId = id(VIP_PORT);
       return loadBalancerId ? { loadBalancerId } : undefined;
     }
     case 'serverGroup': {
-      const loadBalancerId = rest(SERVER_GROUP);
+      const loadBalancerId = id(SERVER_GROUP);
       return loadBalancerId ? { loadBalancerId } : undefined;
     }
     case 'securityGroup': {
-      const loadBalancerId = rest(SECURITY_GROUP);
+      const loadBalancerId = id(SECURITY_GROUP);
       return loadBalancerId ? { loadBalancerId } : undefined;
     }
   }
@@ -59,7 +67,7 @@ export function classify(resources: readonly OwnedResource[], live: LiveSet): Cl
   const result: Classification = { orphans: [], live: [], undecided: [] };
   for (const resource of resources) {
     const owner = ownerOf(resource);
-    if (!owner) continue; // listed by prefix, but not a name this service gives: never touched
+    if (!owner) continue; // not a name this service gives: never touched
     const unsure = live.unanswered.length > 0;
     if ('loadBalancerId' in owner) {
       if (loadBalancers.has(owner.loadBalancerId)) result.live.push(resource);

@@ -28,15 +28,19 @@ function call<K extends keyof Activities>(
 }
 
 /**
- * Finds and removes what this service created and nothing live accounts for: instances `amphora-*`, ports
- * `octavia-lb-*` (VIP ports and amphora base ports), server groups `octavia-lb-*` and VIP security groups `lb-*`.
+ * Finds and removes what this service created and nothing live accounts for: instances `amphora-<uuid>`, ports
+ * `octavia-lb-<uuid>` and `octavia-lb-vrrp-<uuid>` (VIP ports and amphora base ports), server groups
+ * `octavia-lb-<uuid>` and VIP security groups `lb-<uuid>`, each only when it also carries the mark this service sets
+ * at create (server metadata, port and security group description; server groups: the service's own project). What
+ * has such a name without the mark, a tenant's or a neighbouring Octavia's, is never touched.
  *
  * Live means held by a running workflow that carries the `LoadBalancerId` search attribute: its load balancer's VIP
  * port, security group and server group, and the amphorae (with their base ports) its `status` query lists. The
  * sweep looks twice, `graceMs` apart (a durable timer), and removes only what was orphaned both times (by id, so a
  * new resource that took an old name is spared); every delete is idempotent. A dry run reports and removes nothing.
  *
- * @returns the report, which the `status` query also answers while the sweep runs.
+ * @returns the report, which the `status` query also answers while the sweep runs; every orphan in it says why it is
+ *   ours (`reason`).
  */
 export async function sweepOrphans(request: SweepOrphansInput): Promise<SweepReport> {
   const report: SweepReport = {
@@ -56,7 +60,7 @@ export async function sweepOrphans(request: SweepOrphansInput): Promise<SweepRep
   const look = async (which: 'first' | 'second') => {
     // Resources first, then workflows: a workflow still running after the resources were listed holds whatever of
     // theirs it had made, and one that starts later cannot have made any of them.
-    const owned = await call(looks, 'listOwnedResources', `List resources named as ours (${which} look)`);
+    const owned = await call(looks, 'listOwnedResources', `List resources of ours (${which} look)`);
     const live: LiveSet = await call(looks, 'findLiveLoadBalancers', `Find live load balancers (${which} look)`);
     const found = classify(owned, live);
     report[which] = {

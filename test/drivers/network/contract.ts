@@ -11,7 +11,14 @@ import {
   ValidationError,
   VipConfigurationNotFoundError,
 } from '../../../src/drivers';
-import { amphoraName, vipPortName, vipSecurityGroupName, vrrpPortName, type Amphora } from '../../../src/models';
+import {
+  amphoraName,
+  OWNED_DESCRIPTION,
+  vipPortName,
+  vipSecurityGroupName,
+  vrrpPortName,
+  type Amphora,
+} from '../../../src/models';
 import { eventually, rejectionOf } from '../expect-error';
 
 /** What a network driver under test needs around it. */
@@ -207,7 +214,9 @@ export function networkDriverContract(label: string, makeSubject: () => Promise<
       const loadBalancerId = randomUUID();
       const name = vipSecurityGroupName(loadBalancerId);
       const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
-      expect(await network.listSecurityGroups(name)).toEqual([{ id: expect.any(String) as unknown, name }]);
+      expect(await network.listSecurityGroups(name)).toEqual([
+        { id: expect.any(String) as unknown, name, description: OWNED_DESCRIPTION },
+      ]);
       await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
       expect(await network.listSecurityGroups(name)).toHaveLength(1);
       await network.deallocateVip({ loadBalancerId, vip });

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { amphoraName, vipSecurityGroupName, type Amphora } from '../../../src/models';
 import { fullNoopDrivers, noopNetworkSubject } from '../noop/subject';
+import { ownershipMarkContract } from '../ownership-contract';
 import { networkDriverContract } from './contract';
 
 networkDriverContract('NoopNetworkDriver (memory)', () => noopNetworkSubject());
+ownershipMarkContract('NoopComputeDriver and NoopNetworkDriver', () => noopNetworkSubject());
 
 const dir = mkdtempSync(join(tmpdir(), 'noop-network-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

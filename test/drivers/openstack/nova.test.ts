@@ -62,6 +62,7 @@ describe('NovaComputeDriver on the fake Nova', () => {
         networks: [{ uuid: SEED.managementNetworkId }, { port: userPort.id }],
         user_data: Buffer.from('#cloud-config\nruncmd: []\n').toString('base64'),
         availability_zone: 'az-1',
+        metadata: { 'amphora-orchestrator': name },
         config_drive: true,
         personality: [
           { path: '/etc/motd', contents: Buffer.from('héllo').toString('base64') },

@@ -31,6 +31,7 @@ export function toInstance(cloud: NoopCloud, tx: StoreTransaction, server: Serve
     imageId: server.imageId,
     computeFlavor: server.flavor,
     serverGroupId: server.serverGroupId,
+    metadata: server.metadata,
   };
   return state === 'ERROR' && server.fault ? { amphora, fault: server.fault } : { amphora };
 }

@@ -1,5 +1,5 @@
 /** Servers in the noop cloud: building one (found by name on a retry) and deleting one with what it holds. */
-import type { ValidComputeBuildRequest } from '../../../models';
+import { ownedMetadata, type ValidComputeBuildRequest } from '../../../models';
 import { ValidationError } from '../../errors';
 import type { NoopCloud } from '../../noop/cloud';
 import type { FiredFault } from '../../noop/faults';
@@ -52,6 +52,7 @@ export function createServer(
     availabilityZone: valid.availabilityZone ?? 'nova',
     serverGroupId: valid.serverGroupId,
     managementNetworkId: valid.networkIds[0],
+    metadata: ownedMetadata(valid.name),
     createdAt: now,
     ...(fault ? { fault: { code: 500, message: fault.rule.faultMessage } } : {}),
   };

@@ -1,4 +1,11 @@
-import type { ComputeInstance, InstanceState, Interface, ServerGroup, ValidComputeBuildRequest } from '../../../models';
+import {
+  ownedMetadata,
+  type ComputeInstance,
+  type InstanceState,
+  type Interface,
+  type ServerGroup,
+  type ValidComputeBuildRequest,
+} from '../../../models';
 import { ValidationError } from '../../errors';
 import type { InstanceWithFault } from '../driver';
 import type { NovaInterface, NovaServer, NovaServerGroup } from './schemas';
@@ -54,6 +61,7 @@ export function toInstance(server: NovaServer, managementAddress: string | null 
     cachedZone: server['OS-EXT-AZ:availability_zone'] ?? undefined,
     imageId: server.image ? server.image.id : undefined,
     computeFlavor: server.flavor?.id ?? server.flavor?.original_name,
+    metadata: server.metadata,
   };
   return state === 'ERROR' && server.fault ? { amphora, fault: server.fault } : { amphora };
 }
@@ -75,7 +83,8 @@ export function toServerGroup(group: NovaServerGroup): ServerGroup {
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /**
- * The body of POST /servers for a validated build request.
+ * The body of POST /servers for a validated build request. The server's metadata is our mark, `ownedMetadata(name)`,
+ * which the orphan sweeper looks for.
  *
  * @param defaults - the image and flavor to use when the request names none (AMPHORA_AMP_IMAGE_ID / _FLAVOR_ID).
  * @throws ValidationError when neither the request nor the defaults give an image or a flavor.
@@ -96,6 +105,7 @@ export function serverCreateBody(
     flavorRef,
     // Since microversion 2.37 `networks` is required; "none" boots an instance without a NIC.
     networks: networks.length > 0 ? networks : 'none',
+    metadata: ownedMetadata(request.name),
   };
   // Nova installs one key pair per server (key_name); the request schema refuses a second rather than drop it here.
   const [keyName] = request.keys;

@@ -28,6 +28,8 @@ export const NovaServerSchema = z.object({
   'OS-EXT-AZ:availability_zone': z.string().nullish(),
   fault: NovaFaultSchema.optional(),
   created: z.string().optional(),
+  /** Key-value pairs set at create (or later); ours carry `ownedMetadata(name)`. */
+  metadata: z.record(z.string(), z.string()).optional(),
 });
 export type NovaServer = z.infer<typeof NovaServerSchema>;
 

@@ -186,7 +186,9 @@ export class NeutronNetworkDriver extends AbstractNetworkDriver {
     const step = this.step(`Listing security groups named ${namePrefix}*`, NetworkError);
     // Neutron filters names by exact match only, so the prefix is applied here.
     const groups = await step.run(() => this.neutron.listSecurityGroups());
-    return groups.filter((group) => group.name.startsWith(namePrefix)).map(({ id, name }) => ({ id, name }));
+    return groups
+      .filter((group) => group.name.startsWith(namePrefix))
+      .map(({ id, name, description }) => ({ id, name, description: description ?? undefined }));
   }
 
   override async deleteSecurityGroup(securityGroupId: string): Promise<void> {

@@ -29,6 +29,8 @@ export type NeutronSubnet = z.infer<typeof NeutronSubnetSchema>;
 export const NeutronPortSchema = z.object({
   id: z.string(),
   name: z.string(),
+  /** Set at create; the ports this service makes carry a description of their own. */
+  description: z.string().nullish(),
   network_id: z.string(),
   device_id: z.string().default(''),
   device_owner: z.string().default(''),
@@ -99,6 +101,7 @@ export function toPort(port: NeutronPort): Port {
   return {
     id: port.id,
     name: port.name,
+    description: orUndefined(port.description),
     networkId: port.network_id,
     deviceId: port.device_id || undefined,
     deviceOwner: port.device_owner || undefined,

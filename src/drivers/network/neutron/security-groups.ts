@@ -1,17 +1,16 @@
-import { goneIsDone, statusOf } from '../../openstack/errors';
-import type { UpdateVipRequest } from '../driver';
-import type { NeutronSecurityGroup, NeutronSecurityGroupRule } from './schemas';
-import type { NeutronStep } from './step';
-
 /**
  * The VIP security group `lb-<lbId>`: made once when the VIP is allocated, carried by every amphora base port, opening
  * the listener ports (updateVip) and VRRP between the amphorae of an active/standby pair (plugVip).
  *
- * Neutron does not keep names unique, so two find-or-creates that run at once make two groups. The description is
- * the mark of ours: only groups carrying it are used, updated or deleted, and when there are several, the oldest is
- * the one every caller picks.
+ * Neutron does not keep names unique, so two find-or-creates that run at once make two groups. The description,
+ * `OWNED_DESCRIPTION`, is the mark of ours: only groups carrying it are used, updated or deleted, and when there are
+ * several, the oldest is the one every caller picks.
  */
-export const VIP_SECURITY_GROUP_DESCRIPTION = 'VIP security group of an amphora-orchestrator LB';
+import { OWNED_DESCRIPTION } from '../../../models';
+import { goneIsDone, statusOf } from '../../openstack/errors';
+import type { UpdateVipRequest } from '../driver';
+import type { NeutronSecurityGroup, NeutronSecurityGroupRule } from './schemas';
+import type { NeutronStep } from './step';
 
 /**
  * IP protocol 112 (VRRP), which keepalived speaks between MASTER and BACKUP. Octavia also opens 51 (AH) when
@@ -25,9 +24,7 @@ const oldestFirst = (a: NeutronSecurityGroup, b: NeutronSecurityGroup) =>
 /** The security groups with exactly this name that this service made, oldest first. */
 export async function ownedSecurityGroups(step: NeutronStep, name: string): Promise<NeutronSecurityGroup[]> {
   const groups = await step.run(() => step.neutron.listSecurityGroups(name));
-  return groups
-    .filter((group) => group.name === name && group.description === VIP_SECURITY_GROUP_DESCRIPTION)
-    .sort(oldestFirst);
+  return groups.filter((group) => group.name === name && group.description === OWNED_DESCRIPTION).sort(oldestFirst);
 }
 
 /**
@@ -38,7 +35,7 @@ export async function ownedSecurityGroups(step: NeutronStep, name: string): Prom
 export async function ensureVipSecurityGroup(step: NeutronStep, name: string): Promise<NeutronSecurityGroup> {
   let groups = await ownedSecurityGroups(step, name);
   if (groups.length === 0) {
-    const made = await step.run(() => step.neutron.createSecurityGroup(name, VIP_SECURITY_GROUP_DESCRIPTION));
+    const made = await step.run(() => step.neutron.createSecurityGroup(name, OWNED_DESCRIPTION));
     // Look again: a concurrent caller may have made one as well, and both must settle on the same group.
     groups = await ownedSecurityGroups(step, name);
     if (!groups.some((group) => group.id === made.id)) groups = [...groups, made].sort(oldestFirst);

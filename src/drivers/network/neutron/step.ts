@@ -1,3 +1,4 @@
+import { OWNED_DESCRIPTION } from '../../../models';
 import type { NovaApi } from '../../compute/nova/api';
 import type { NovaServer } from '../../compute/nova/schemas';
 import type { DriverErrorOptions } from '../../errors';
@@ -98,12 +99,13 @@ export class NeutronStep {
   }
 
   /**
-   * Creates a port with one address on `subnetId`. A full subnet or a taken address is not retryable, and the
-   * message names the subnet.
+   * Creates a port of ours with one address on `subnetId`, carrying our description (the mark the orphan sweeper
+   * looks for). A full subnet or a taken address is not retryable, and the message names the subnet.
    */
   createPort(subnetId: string, fields: Record<string, unknown>, ipAddress?: string): Promise<NeutronPort> {
     const fixedIp = { subnet_id: subnetId, ...(ipAddress ? { ip_address: ipAddress } : {}) };
-    return this.run(() => this.neutron.createPort({ ...fields, fixed_ips: [fixedIp] }), {
+    const port = { ...fields, description: OWNED_DESCRIPTION, fixed_ips: [fixedIp] };
+    return this.run(() => this.neutron.createPort(port), {
       conflict: (message, options) => {
         const type = apiTypeOf(options.cause);
         const what =

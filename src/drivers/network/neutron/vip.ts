@@ -1,4 +1,4 @@
-import { idAfter, vipPortName, vipSecurityGroupName, vrrpPortName, type Vip } from '../../../models';
+import { isOurBasePort, vipPortName, vipSecurityGroupName, type Vip } from '../../../models';
 import { ValidationError } from '../../errors';
 import { goneIsDone } from '../../openstack/errors';
 import type { AllocateVipRequest, DeallocateVipRequest } from '../driver';
@@ -91,7 +91,7 @@ export async function deallocateVip(step: NeutronStep, request: DeallocateVipReq
     const answering = onNetwork.filter((candidate) => carries(candidate, address));
     // Base ports of our amphorae that still carry the VIP (a record that lost track of one) go with it, as Octavia
     // removes them itself; a port of anyone else's still answering for the address stops the release.
-    const ours = answering.filter((candidate) => idAfter(vrrpPortName(''), candidate.name));
+    const ours = answering.filter((candidate) => isOurBasePort(candidate));
     for (const port of ours) await step.run(() => goneIsDone(step.neutron.deletePort(port.id)));
     const holders = answering.filter((candidate) => !ours.includes(candidate));
     if (holders.length > 0) {

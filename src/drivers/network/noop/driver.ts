@@ -179,7 +179,7 @@ export class NoopNetworkDriver extends AbstractNetworkDriver {
         tx
           .list('securityGroups')
           .filter((group) => group.name.startsWith(namePrefix))
-          .map(({ id, name }) => ({ id, name })),
+          .map(({ id, name, description }) => ({ id, name, description })),
       ),
     );
   }

@@ -1,5 +1,5 @@
 /** Ports in the noop cloud: making one (by name, idempotently, for createPort) and showing a record as the API does. */
-import type { Interface, Port, Subnet } from '../../../models';
+import { OWNED_DESCRIPTION, type Interface, type Port, type Subnet } from '../../../models';
 import { AddressUnavailable, type NoopCloud } from '../../noop/cloud';
 import type { PortRecord } from '../../noop/records';
 import type { StoreTransaction } from '../../noop/store';
@@ -29,7 +29,7 @@ export function newPort(
   }
 }
 
-/** The port named in the request: the one already there by that name, or a new one. */
+/** The port named in the request: the one already there by that name, or a new one, with our description. */
 export function createPort(cloud: NoopCloud, tx: StoreTransaction, request: CreatePortRequest): Port {
   const existing = cloud.findByName(tx, 'port', request.name);
   if (existing) return toPort(existing);
@@ -42,6 +42,7 @@ export function createPort(cloud: NoopCloud, tx: StoreTransaction, request: Crea
       NetworkError,
       {
         name: request.name,
+        description: OWNED_DESCRIPTION,
         networkId: network.id,
         deviceOwner: request.deviceOwner,
         adminStateUp: request.adminStateUp ?? true,

@@ -1,12 +1,12 @@
 /** Security groups in the noop cloud: the VIP's group, its listener rules, and deleting a group nobody uses. */
-import { vipSecurityGroupName } from '../../../models';
+import { OWNED_DESCRIPTION, vipSecurityGroupName } from '../../../models';
 import type { NoopCloud } from '../../noop/cloud';
 import type { SecurityGroupRecord } from '../../noop/records';
 import type { StoreTransaction } from '../../noop/store';
 import type { UpdateVipRequest } from '../driver';
 import { NetworkError, VipConfigurationNotFoundError } from '../errors';
 
-/** The load balancer's VIP security group, found by its deterministic name or made now (with no rules). */
+/** The load balancer's VIP security group, found by its deterministic name or made now: no rules, our description. */
 export function ensureVipSecurityGroup(
   cloud: NoopCloud,
   tx: StoreTransaction,
@@ -15,7 +15,7 @@ export function ensureVipSecurityGroup(
   const name = vipSecurityGroupName(loadBalancerId);
   const existing = cloud.findByName(tx, 'securityGroup', name);
   if (existing) return existing;
-  const group: SecurityGroupRecord = { id: cloud.newId(), name, rules: [] };
+  const group: SecurityGroupRecord = { id: cloud.newId(), name, description: OWNED_DESCRIPTION, rules: [] };
   cloud.create(tx, 'securityGroup', group.id, name, group);
   return group;
 }

@@ -1,5 +1,5 @@
 /** Plugging the VIP into amphorae in the noop cloud: a base port each, allowed to answer for the VIP address. */
-import { vrrpPortName, type Amphora } from '../../../models';
+import { OWNED_DESCRIPTION, vrrpPortName, type Amphora } from '../../../models';
 import type { NoopCloud } from '../../noop/cloud';
 import type { PortRecord } from '../../noop/records';
 import type { StoreTransaction } from '../../noop/store';
@@ -38,6 +38,7 @@ export function plugVip(cloud: NoopCloud, tx: StoreTransaction, request: VipPlug
         PlugVipError,
         {
           name,
+          description: OWNED_DESCRIPTION,
           networkId: request.vip.networkId,
           deviceOwner: 'Octavia',
           adminStateUp: true,

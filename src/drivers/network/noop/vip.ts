@@ -1,5 +1,5 @@
 /** VIPs in the noop cloud: reserving one (the user's port or a port of our own) and releasing it. */
-import { idAfter, vipPortName, vipSecurityGroupName, vrrpPortName, type Vip } from '../../../models';
+import { isOurBasePort, OWNED_DESCRIPTION, vipPortName, vipSecurityGroupName, type Vip } from '../../../models';
 import { ValidationError } from '../../errors';
 import type { NoopCloud } from '../../noop/cloud';
 import type { PortRecord } from '../../noop/records';
@@ -53,6 +53,7 @@ export function ownVip(cloud: NoopCloud, tx: StoreTransaction, request: Allocate
       AllocateVipError,
       {
         name,
+        description: OWNED_DESCRIPTION,
         networkId: subnet.networkId,
         deviceId: `lb-${request.loadBalancerId}`,
         deviceOwner: 'Octavia',
@@ -100,10 +101,10 @@ export function deallocateVip(cloud: NoopCloud, tx: StoreTransaction, request: D
     // Base ports of our amphorae that still carry the VIP (a record that lost track of one) go with it, as Octavia
     // removes them itself; a port of anyone else's still answering for the address stops the release.
     const answering = cloud.portsAnsweringFor(tx, vipAddress);
-    for (const ours of answering.filter((holder) => idAfter(vrrpPortName(''), holder.name))) {
+    for (const ours of answering.filter((holder) => isOurBasePort(holder))) {
       cloud.remove(tx, 'port', ours.id);
     }
-    const holders = answering.filter((holder) => !idAfter(vrrpPortName(''), holder.name));
+    const holders = answering.filter((holder) => !isOurBasePort(holder));
     if (holders.length > 0) {
       throw new VipInUseError(
         request.vip?.portId ?? port?.id ?? vipAddress,

@@ -12,6 +12,7 @@ export interface NeutronContext {
 export const portView = (port: FakePort) => ({
   id: port.id,
   name: port.name,
+  description: port.description,
   network_id: port.networkId,
   tenant_id: PROJECT_ID,
   project_id: PROJECT_ID,
@@ -73,6 +74,7 @@ function createPort(state: FakeState, ctx: RequestContext): Reply {
     {
       networkId: body.network_id,
       name: typeof body.name === 'string' ? body.name : '',
+      description: typeof body.description === 'string' ? body.description : '',
       deviceId: typeof body.device_id === 'string' ? body.device_id : '',
       deviceOwner: typeof body.device_owner === 'string' ? body.device_owner : '',
       adminStateUp: body.admin_state_up !== false,
@@ -89,6 +91,7 @@ function updatePort(state: FakeState, ctx: RequestContext): Reply {
   const port = portOr404(state, ctx.params.id ?? '');
   const body = objectField(ctx.body, 'port', (message) => neutronFault(400, 'HTTPBadRequest', message));
   if (typeof body.name === 'string') port.name = body.name;
+  if (typeof body.description === 'string') port.description = body.description;
   if (typeof body.admin_state_up === 'boolean') port.adminStateUp = body.admin_state_up;
   if (Array.isArray(body.allowed_address_pairs))
     port.allowedAddressPairs = body.allowed_address_pairs as FakePort['allowedAddressPairs'];

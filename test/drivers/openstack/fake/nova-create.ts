@@ -10,6 +10,21 @@ const decodeBase64 = (value: unknown, what: string): Buffer => {
   return Buffer.from(value, 'base64');
 };
 
+/** Server metadata as Nova's schema takes it: an object of strings, keys of 1 to 255 characters, values up to 255. */
+function parseMetadata(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  const invalid = (why: string) => novaFault(400, `Invalid input for field/attribute metadata. ${why}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(`Value: ${JSON.stringify(value)}. ${JSON.stringify(value)} is not of type 'object'`);
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (const [key, item] of entries) {
+    if (key.length < 1 || key.length > 255) throw invalid(`'${key}' does not match any of the regexes`);
+    if (typeof item !== 'string') throw invalid(`Value: ${JSON.stringify(item)} is not of type 'string'`);
+    if (item.length > 255) throw invalid(`Value: ${item.slice(0, 20)}... is too long`);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
 /** POST /servers, validated the way Nova's schema and API layer do. */
 export function createServer(nova: NovaContext, ctx: RequestContext): Reply {
   const { state } = nova;
@@ -49,6 +64,7 @@ export function createServer(nova: NovaContext, ctx: RequestContext): Reply {
   // Nova's schema limits the base64 text, not the data it decodes to.
   if (typeof body.user_data === 'string' && body.user_data.length > 65535)
     throw bad(`Invalid input for field/attribute user_data. Value: ${body.user_data.slice(0, 20)}... is too long`);
+  const metadata = parseMetadata(body.metadata);
   const userData =
     body.user_data === undefined ? undefined : decodeBase64(body.user_data, 'User data').toString('utf8');
   const networks =
@@ -82,6 +98,7 @@ export function createServer(nova: NovaContext, ctx: RequestContext): Reply {
     personality,
     configDrive: body.config_drive === true,
     groupId: group?.id,
+    metadata,
   };
   state.servers.set(id, server);
   group?.members.push(id);

@@ -71,7 +71,7 @@ function serverView(nova: NovaContext, server: FakeServer, ctx: RequestContext) 
     'OS-EXT-STS:task_state': status === 'BUILD' ? 'spawning' : null,
     'OS-EXT-STS:power_state': status === 'ACTIVE' ? 1 : 0,
     key_name: server.keyName,
-    metadata: {},
+    metadata: server.metadata,
     config_drive: server.configDrive ? 'True' : '',
     security_groups: server.securityGroups.map((name) => ({ name })),
     accessIPv4: '',

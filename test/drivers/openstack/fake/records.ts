@@ -20,6 +20,7 @@ export interface FakeSubnet {
 export interface FakePort {
   id: string;
   name: string;
+  description: string;
   networkId: string;
   deviceId: string;
   deviceOwner: string;
@@ -52,6 +53,7 @@ export interface FakeServer {
   personality: { path: string; contents: Buffer }[];
   configDrive: boolean;
   groupId?: string;
+  metadata: Record<string, string>;
 }
 
 export interface FakeRule {

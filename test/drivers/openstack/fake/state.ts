@@ -63,6 +63,7 @@ export class FakeState {
     });
     const port: FakePort = {
       name: '',
+      description: '',
       deviceId: '',
       deviceOwner: '',
       adminStateUp: true,
