@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from './config';
 import { startApiServer } from './controller/api/server';
 import { connectClient } from './controller/client';
+import { printableLines } from './controller/printable';
 import { amphoraCommands } from './controller/cli/amphora-commands';
 import { loadBalancerCommands } from './controller/cli/lb-commands';
 import { ControllerError } from './controller/errors';
@@ -24,7 +25,7 @@ function fail(err: unknown): never {
   }
   if (messages.length === 0) messages.push(typeof err === 'string' ? err : 'unexpected failure');
   const message = messages.join(': ');
-  process.stderr.write(`amphora: ${message}\n`);
+  process.stderr.write(`amphora: ${printableLines(message)}\n`);
   process.exit(err instanceof ConfigError ? 2 : 1);
 }
 

@@ -40,8 +40,8 @@ export interface ListFilters {
   provisioningStatus?: string;
 }
 
-/** Quotes a value for a visibility query. */
-const quoted = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** An id that can go into a visibility query as it is: nothing to quote, nothing to escape. */
+const PLAIN_ID = /^[A-Za-z0-9_.:-]{1,255}$/;
 
 /**
  * The controller's view of load balancers: each is one entity workflow (`loadbalancer-<id>`) that holds its record.
@@ -114,16 +114,25 @@ export class LoadBalancerController {
     return view;
   }
 
-  /** Live load balancers matching the filters, from visibility (eventually consistent by milliseconds). */
+  /**
+   * Live load balancers matching the filters exactly, from visibility (eventually consistent by milliseconds). Only a
+   * plain project id goes into the visibility query; every filter is then compared in memory, value for value, so a
+   * value with quotes, NULs or query syntax matches itself and nothing else (and cannot break the query).
+   */
   async list(filters: ListFilters = {}): Promise<PublicLoadBalancer[]> {
     const clauses = [`WorkflowType = 'loadBalancerEntity'`, `ExecutionStatus = 'Running'`];
-    if (filters.projectId) clauses.push(`ProjectId = ${quoted(filters.projectId)}`);
-    if (filters.name) clauses.push(`LoadBalancerName = ${quoted(filters.name)}`);
-    if (filters.provisioningStatus) clauses.push(`ProvisioningStatus = ${quoted(filters.provisioningStatus)}`);
+    if (filters.projectId !== undefined && PLAIN_ID.test(filters.projectId)) {
+      clauses.push(`ProjectId = "${filters.projectId}"`);
+    }
     const found: PublicLoadBalancer[] = [];
     for await (const execution of this.client.workflow.list({ query: clauses.join(' AND ') })) {
       const record = execution.memo?.loadBalancer as PublicLoadBalancer | undefined;
-      if (record && record.provisioningStatus !== 'DELETED') found.push(record);
+      if (!record || record.provisioningStatus === 'DELETED') continue;
+      if (filters.projectId !== undefined && record.projectId !== filters.projectId) continue;
+      if (filters.name !== undefined && record.name !== filters.name) continue;
+      if (filters.provisioningStatus !== undefined && record.provisioningStatus !== filters.provisioningStatus)
+        continue;
+      found.push(record);
     }
     return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
@@ -168,7 +177,8 @@ export class LoadBalancerController {
 
   /** An amphora and its load balancer; the AmphoraIds search attribute finds the load balancer. */
   async requireAmphora(amphoraId: string): Promise<{ amphora: Amphora; loadBalancer: PublicLoadBalancer }> {
-    const query = `WorkflowType = 'loadBalancerEntity' AND ExecutionStatus = 'Running' AND AmphoraIds = ${quoted(amphoraId)}`;
+    if (!PLAIN_ID.test(amphoraId)) throw new NotFoundError(`Amphora ${amphoraId} could not be found.`);
+    const query = `WorkflowType = 'loadBalancerEntity' AND ExecutionStatus = 'Running' AND AmphoraIds = "${amphoraId}"`;
     for await (const execution of this.client.workflow.list({ query })) {
       const id = (execution.memo?.loadBalancer as PublicLoadBalancer | undefined)?.id;
       const view = id ? await this.get(id) : undefined;

@@ -3,11 +3,15 @@ import { AntiAffinityPolicySchema, ConfigDriveFilesSchema, KeysSchema, UserDataS
 import { AmphoraRoleSchema, AmphoraTypeSchema, TopologySchema } from './enums';
 import { LoadBalancerSchema, VipSchema } from './load-balancer';
 import { IpAddressSchema, ResourceIdSchema } from './network';
+import { NO_CONTROL_CHARACTERS } from './validation';
 
 /**
  * The inputs of the workflows. They are validated inside the workflow before any driver is called, so a bad request
  * fails at once with a non-retryable error that names the field, whoever started the workflow.
  */
+
+/** A name, description or tag: at most 255 characters, none of them a control character. */
+const PlainTextSchema = z.string().max(255).regex(NO_CONTROL_CHARACTERS, 'control characters are not allowed');
 
 /** How long to wait for things, and how hard to retry them. Defaults follow Octavia where it has one. */
 export const TimingSchema = z
@@ -86,8 +90,8 @@ export const CreateLoadBalancerInputSchema = z
   .object({
     loadBalancerId: ResourceIdSchema,
     projectId: ResourceIdSchema,
-    name: z.string().max(255).default(''),
-    description: z.string().max(255).default(''),
+    name: PlainTextSchema.default(''),
+    description: PlainTextSchema.default(''),
     /** False keeps the load balancer built but administratively down. */
     adminStateUp: z.boolean().default(true),
     topology: TopologySchema,
@@ -97,7 +101,7 @@ export const CreateLoadBalancerInputSchema = z
     /** Octavia's [nova] anti_affinity_policy: how the MASTER and BACKUP of ACTIVE_STANDBY keep apart. */
     antiAffinityPolicy: AntiAffinityPolicySchema.default('anti-affinity'),
     flavorId: ResourceIdSchema.optional(),
-    tags: z.array(z.string().max(255)).max(50).default([]),
+    tags: z.array(PlainTextSchema).max(50).default([]),
     timing: TimingSchema,
   })
   .strict();

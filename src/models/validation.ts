@@ -12,3 +12,7 @@ export function describeZodError(error: z.ZodError, prefix = ''): { field: strin
   const more = rest.length ? `; also ${rest.map((issue) => `${fieldOf(issue)}: ${issue.message}`).join('; ')}` : '';
   return { field: fieldOf(first), constraint: `${first.message}${more}` };
 }
+
+/** Text without control characters (C0, DEL, C1): what names, descriptions and tags may hold. */
+// eslint-disable-next-line no-control-regex
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/;

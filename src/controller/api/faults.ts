@@ -1,3 +1,4 @@
+import { printable } from '../printable';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** Octavia's error body: every failure the API returns has this shape. */
@@ -25,7 +26,9 @@ export class ApiFault extends Error {
 /** Octavia's wording for a bad field: what was wrong, with which value, and what is expected. */
 export function invalidField(field: string, value: unknown, constraint: string): ApiFault {
   const shown =
-    value === undefined ? '' : ` Value: '${truncate(typeof value === 'string' ? value : JSON.stringify(value))}'.`;
+    value === undefined
+      ? ''
+      : ` Value: '${printable(truncate(typeof value === 'string' ? value : JSON.stringify(value)))}'.`;
   return new ApiFault(400, `Invalid input for field/attribute ${field}.${shown} ${constraint}`);
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NO_CONTROL_CHARACTERS } from '../../models';
 
 /** Ids this API hands out are UUIDs; anything else in a path is a bad request, not a missing resource. */
 export const UuidSchema = z.uuid({ error: 'Value should be UUID format' });
@@ -9,7 +10,14 @@ const CloudId = z
   .min(1, 'Value should not be empty')
   .max(255)
   .regex(/^\S+$/, 'Value should not contain blanks');
-const Text = z.string({ error: 'Value should be a string' }).max(255, 'Value should be at most 255 characters');
+/**
+ * Text a tenant names things with: stored verbatim and found again by an exact filter, except control characters
+ * (NUL, CR/LF, escape sequences), which would break visibility queries, logs and the operator's terminal.
+ */
+const Text = z
+  .string({ error: 'Value should be a string' })
+  .max(255, 'Value should be at most 255 characters')
+  .regex(NO_CONTROL_CHARACTERS, 'Value should not contain control characters');
 const Tags = z.array(Text, { error: 'Value should be a list of strings' }).max(50, 'At most 50 tags');
 
 /** What both a create and an update may set. */

@@ -1,8 +1,10 @@
 import type { Amphora } from '../../models';
 import type { PublicLoadBalancer } from '../load-balancers';
+import { printable } from '../printable';
 
-/** Prints rows as aligned columns, the header first. */
-export function table(header: string[], rows: string[][]): string {
+/** Prints rows as aligned columns, the header first, every cell made printable. */
+export function table(header: string[], cells: string[][]): string {
+  const rows = cells.map((row) => row.map(printable));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

@@ -1,3 +1,4 @@
+import { printableLines } from '../printable';
 import { loadConfig, type AppConfig } from '../../config';
 import { connectClient } from '../client';
 import { LoadBalancerController } from '../load-balancers';
@@ -17,7 +18,8 @@ export async function withSession<T>(body: (session: CliSession) => Promise<T>):
     return await body({
       config,
       controller: new LoadBalancerController(client, config.taskQueue),
-      out: (line) => process.stdout.write(`${line}\n`),
+      // Whatever a tenant named is shown, never obeyed, on the operator's terminal.
+      out: (line) => process.stdout.write(`${printableLines(line)}\n`),
     });
   } finally {
     await close();
