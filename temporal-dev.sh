@@ -35,7 +35,7 @@ pid_file="$state_dir/server-$port.pid"
 log_file="$state_dir/server-$port.log"
 
 # Custom search attributes the workflows set, so that load balancers and operations can be listed.
-# Keep in step with src/temporal/search-attributes.ts (a test compares the two).
+# Keep in step with src/contracts/search-attributes.ts (a test compares the two).
 readonly SEARCH_ATTRIBUTES=(
   "LoadBalancerId=Keyword"
   "ProjectId=Keyword"
