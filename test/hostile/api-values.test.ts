@@ -1,37 +1,16 @@
-import { loadConfig } from '../../src/config';
-import { startApiServer, type ApiServer } from '../../src/controller/api/server';
 import { loadBalancerDetails, loadBalancerRows } from '../../src/controller/cli/format';
 import type { PublicLoadBalancer } from '../../src/controller/load-balancers';
-import { createLogger } from '../../src/logger';
-import { apiClient } from '../controller/api-client';
+import type { apiClient } from '../controller/api-client';
+import { useApiBed } from './api-bed';
 import { eventually } from '../drivers/expect-error';
-import { startOrchestrator, type Orchestrator } from '../workflows/orchestrator';
 
 /**
  * Values a tenant controls, taken literally: each is refused with a 400 naming the field, or stored verbatim and found
  * again by an exact filter. None may turn into a 500, or into something the operator's terminal obeys.
  */
 describe('hostile values through the REST API and the CLI', () => {
-  let orchestrator: Orchestrator;
-  let server: ApiServer;
-  let call: ReturnType<typeof apiClient>;
-
-  beforeAll(async () => {
-    orchestrator = await startOrchestrator();
-    const config = loadConfig({
-      TEMPORAL_ADDRESS: orchestrator.temporal.address,
-      TEMPORAL_NAMESPACE: orchestrator.temporal.namespace,
-      AMPHORA_TASK_QUEUE: orchestrator.taskQueue,
-      AMPHORA_API_LISTEN: '127.0.0.1:0',
-      AMPHORA_API_TOKENS: 'operator',
-    });
-    server = await startApiServer(config, orchestrator.temporal.client, createLogger('silent'), 0);
-    call = apiClient(server, 'operator');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await orchestrator?.stop();
-  });
+  const bed = useApiBed();
+  const call: ReturnType<typeof apiClient> = (...args) => bed().call(...args);
 
   const listed = async (query: string) => {
     const response = await call('GET', `/v2/lbaas/loadbalancers?${query}`);
@@ -46,17 +25,21 @@ describe('hostile values through the REST API and the CLI', () => {
     ['single quotes and SQL', "x' OR 1=1 --"],
     ['unicode', 'équilibreur ⚖ 負載'],
   ])('stores a name with %s verbatim and finds it by an exact ?name= filter', async (_label, name) => {
+    // A project of its own, so that the other files' listings never see these load balancers.
     const created = await call('POST', '/v2/lbaas/loadbalancers', {
-      body: { loadbalancer: { vip_subnet_id: 'vip-subnet', name } },
+      body: { loadbalancer: { vip_subnet_id: 'vip-subnet', name, project_id: 'hostile-values' } },
     });
     expect(created.status).toBe(201);
     const { id } = created.body.loadbalancer as { id: string };
     const found = await eventually(async () => {
-      const ids = await listed(`name=${encodeURIComponent(name)}`);
+      const ids = await listed(`project_id=hostile-values&name=${encodeURIComponent(name)}`);
       return ids.includes(id) ? ids : undefined;
     }, 15_000);
     expect(found).toEqual([id]);
     expect((await call('GET', `/v2/lbaas/loadbalancers/${id}`)).body.loadbalancer).toMatchObject({ name });
+    await eventually(async () =>
+      (await call('DELETE', `/v2/lbaas/loadbalancers/${id}`)).status === 204 ? true : undefined,
+    );
   });
 
   it.each([
@@ -64,13 +47,13 @@ describe('hostile values through the REST API and the CLI', () => {
     ['CR/LF', 'web\r\nX-Injected: 1'],
     ['an escape sequence', 'web\u001b]0;owned\u0007'],
   ])('refuses a name with %s with a 400 naming the field, starting nothing', async (_label, name) => {
-    const journal = orchestrator.drivers.journal().length;
+    const journal = bed().orchestrator.drivers.journal().length;
     const response = await call('POST', '/v2/lbaas/loadbalancers', {
       body: { loadbalancer: { vip_subnet_id: 'vip-subnet', name } },
     });
     expect(response.status).toBe(400);
     expect(response.body.faultstring).toMatch(/field\/attribute name\..*control characters/);
-    expect(orchestrator.drivers.journal()).toHaveLength(journal);
+    expect(bed().orchestrator.drivers.journal()).toHaveLength(journal);
   });
 
   it('answers a ?name= or ?project_id= filter with control characters or quotes with 200 and no match', async () => {
