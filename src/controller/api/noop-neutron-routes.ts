@@ -1,13 +1,18 @@
 import { Hono } from 'hono';
 import type { NoopCloud } from '../../drivers/noop/cloud';
-import type { ApiEnv } from './context';
+import type { ApiEnv, Caller } from './context';
 import { ApiFault } from './faults';
 
 /**
  * Neutron's read-only lookups of networks, subnets and ports, answered from the noop cloud. Only with the noop
  * network driver, and only so that stock clients (the openstack CLI resolves `--vip-subnet-id` through Neutron) work
- * against a local setup that has no Neutron; a real cloud's Neutron answers these itself.
+ * against a local setup that has no Neutron; a real cloud's Neutron answers these itself. Scoped as Neutron scopes
+ * them: a project sees its own ports and the shared networks and subnets; the service's own ports (amphorae) and
+ * other projects' are not shown to it.
  */
+/** A Neutron resource as these routes show it: ports have no `shared`, and the service's own have no project. */
+type Scoped = { id: string; name: string; shared?: boolean; project_id: string | null };
+
 export function noopNeutronRoutes(cloud: NoopCloud): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
   const read = <T>(body: (tx: Parameters<Parameters<NoopCloud['transact']>[0]>[0]) => T) => cloud.transact(body);
@@ -19,7 +24,8 @@ export function noopNeutronRoutes(cloud: NoopCloud): Hono<ApiEnv> {
       subnets: network.subnetIds,
       status: 'ACTIVE',
       admin_state_up: true,
-      shared: false,
+      // The noop cloud's seeded networks belong to no project: the cloud's own, shared with every project.
+      shared: network.projectId === undefined,
       'router:external': network.routerExternal ?? false,
       mtu: network.mtu ?? 1500,
       project_id: network.projectId ?? null,
@@ -34,6 +40,7 @@ export function noopNeutronRoutes(cloud: NoopCloud): Hono<ApiEnv> {
       gateway_ip: subnet.gatewayIp ?? null,
       enable_dhcp: true,
       host_routes: subnet.hostRoutes,
+      shared: subnet.projectId === undefined,
       project_id: subnet.projectId ?? null,
     }));
   const ports = () =>
@@ -52,16 +59,22 @@ export function noopNeutronRoutes(cloud: NoopCloud): Hono<ApiEnv> {
       project_id: port.projectId ?? null,
     }));
 
-  const collection = <T extends { id: string; name: string }>(plural: string, singular: string, list: () => T[]) => {
+  /** What Neutron shows a caller: an operator everything, a project its own and what is shared. */
+  const visible = (caller: Caller, item: Scoped) =>
+    caller.admin || item.shared === true || (item.project_id !== null && item.project_id === caller.projectId);
+  const collection = <T extends Scoped>(plural: string, singular: string, list: () => T[]) => {
     routes.get(`/${plural}`, (c) => {
       const { id, name } = c.req.query();
+      const caller = c.get('caller');
       const found = list().filter(
-        (item) => (id === undefined || item.id === id) && (name === undefined || item.name === name),
+        (item) =>
+          visible(caller, item) && (id === undefined || item.id === id) && (name === undefined || item.name === name),
       );
       return c.json({ [plural]: found });
     });
     routes.get(`/${plural}/:id`, (c) => {
-      const item = list().find((candidate) => candidate.id === c.req.param('id'));
+      const caller = c.get('caller');
+      const item = list().find((candidate) => candidate.id === c.req.param('id') && visible(caller, candidate));
       if (!item) throw new ApiFault(404, `${singular} ${c.req.param('id')} could not be found.`);
       return c.json({ [singular]: item });
     });

@@ -43,8 +43,8 @@ export function plugVip(cloud: NoopCloud, tx: StoreTransaction, request: VipPlug
           deviceOwner: 'Octavia',
           adminStateUp: true,
           autoDelete: false,
+          // No project of the tenant's: like the Neutron driver (and Octavia), the base port is the service's own.
           securityGroupIds: [group.id],
-          projectId: vipPort.projectId,
         },
         subnet,
       );
