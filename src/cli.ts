@@ -7,7 +7,7 @@ import { printableLines } from './controller/printable';
 import { amphoraCommands } from './controller/cli/amphora-commands';
 import { loadBalancerCommands } from './controller/cli/lb-commands';
 import { ControllerError } from './controller/errors';
-import { createNoopDrivers } from './drivers';
+import { createDrivers, type NoopDrivers } from './drivers';
 import { createLogger, installTemporalLogging } from './logger';
 import { registerSweeperCommands } from './controller/cli/sweeper-commands';
 import { startWorker } from './worker';
@@ -65,13 +65,14 @@ program
     const { client, close } = await connectClient(config);
     // With noop networking there is no Neutron: answer its lookups from the noop cloud (share AMPHORA_NOOP_STATE
     // with the workers to see their ports too).
-    const noop =
-      config.drivers.network === 'noop' ? createNoopDrivers({ state: config.drivers.noop.state }) : undefined;
-    const server = await startApiServer(config, client, logger, undefined, noop?.cloud);
+    // What a create names for its VIP is looked up before anything starts: in the noop cloud, or in Neutron.
+    const drivers = createDrivers(config.drivers);
+    const noopCloud = (drivers as Partial<NoopDrivers>).cloud;
+    const server = await startApiServer(config, client, logger, { noopCloud, network: drivers.network });
     process.stderr.write(`amphora: API listening on ${server.url} (Octavia v2 under /v2 and /v2.0)\n`);
     await stopSignal();
     await server.close();
-    noop?.close();
+    drivers.close();
     await close();
   });
 

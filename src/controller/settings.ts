@@ -20,6 +20,11 @@ export interface ControllerSettings {
   flavorTopologies: Record<string, Topology>;
   /** What new amphorae are built from (Octavia's amp_image_id, amp_flavor_id, amp_boot_network_list). */
   amphoraTemplate: AmphoraTemplate;
+  /**
+   * The availability zones a create may name (Octavia's availability zones, which an operator defines); Nova's
+   * `zone:host` syntax, which would let a tenant pick a host, is never one of them.
+   */
+  availabilityZones: string[];
   /** Octavia's [nova] anti_affinity_policy, for ACTIVE_STANDBY load balancers. */
   antiAffinityPolicy: AntiAffinityPolicy;
   /** Octavia's amp_active_wait_sec and amp_active_retries, for the operations the controller starts. */
@@ -57,6 +62,10 @@ const SettingsSchema = z.object({
   AMPHORA_MGMT_NETWORK_ID: z.string().min(1).default('lb-mgmt-net'),
   AMPHORA_AMP_SSH_KEY_NAME: z.string().min(1).optional(),
   AMPHORA_AMP_SECURITY_GROUPS: z.string().optional(),
+  AMPHORA_AVAILABILITY_ZONES: z
+    .string()
+    .regex(/^[^\s,:]+(,[^\s,:]+)*$/, 'expected zone,zone,... (names without blanks or ":")')
+    .optional(),
   AMPHORA_ANTI_AFFINITY_POLICY: AntiAffinityPolicySchema.default('anti-affinity'),
   AMPHORA_BUILD_POLL_INTERVAL_MS: whole(1, 'milliseconds above 0').default(10_000),
   AMPHORA_BUILD_POLL_ATTEMPTS: whole(1, 'a number of looks above 0').default(30),
@@ -95,6 +104,7 @@ export function parseControllerSettings(env: Record<string, string | undefined>)
       keys: vars.AMPHORA_AMP_SSH_KEY_NAME ? [vars.AMPHORA_AMP_SSH_KEY_NAME] : [],
       securityGroups: (vars.AMPHORA_AMP_SECURITY_GROUPS ?? '').split(',').filter(Boolean),
     },
+    availabilityZones: (vars.AMPHORA_AVAILABILITY_ZONES ?? '').split(',').filter(Boolean),
     antiAffinityPolicy: vars.AMPHORA_ANTI_AFFINITY_POLICY,
     timing: {
       buildPollIntervalMs: vars.AMPHORA_BUILD_POLL_INTERVAL_MS,

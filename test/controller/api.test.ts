@@ -27,7 +27,10 @@ describe('the Octavia v2 REST API over real HTTP, on the real dev server with no
       AMPHORA_FLAVOR_TOPOLOGIES: '{"ha-flavor": "ACTIVE_STANDBY"}',
       AMPHORA_BUILD_POLL_INTERVAL_MS: '50',
     });
-    server = await startApiServer(config, orchestrator.temporal.client, createLogger('silent'), 0);
+    server = await startApiServer(config, orchestrator.temporal.client, createLogger('silent'), {
+      port: 0,
+      network: orchestrator.drivers.network,
+    });
     admin = apiClient(server, ADMIN);
     projectA = apiClient(server, PROJECT_A);
   });

@@ -22,7 +22,11 @@ describe('noop Neutron lookups, scoped by project', () => {
       AMPHORA_API_TOKENS: 'operator,token-a=project-a,token-b=project-b',
     });
     const logger = createLogger('silent');
-    server = await startApiServer(config, orchestrator.temporal.client, logger, 0, orchestrator.drivers.cloud);
+    server = await startApiServer(config, orchestrator.temporal.client, logger, {
+      port: 0,
+      noopCloud: orchestrator.drivers.cloud,
+      network: orchestrator.drivers.network,
+    });
   });
   afterAll(async () => {
     await server?.close();

@@ -23,7 +23,10 @@ export function useApiBed(): () => ApiBed {
       AMPHORA_API_LISTEN: '127.0.0.1:0',
       AMPHORA_API_TOKENS: 'operator',
     });
-    const server = await startApiServer(config, orchestrator.temporal.client, createLogger('silent'), 0);
+    const server = await startApiServer(config, orchestrator.temporal.client, createLogger('silent'), {
+      port: 0,
+      network: orchestrator.drivers.network,
+    });
     bed = { orchestrator, server, call: apiClient(server, 'operator') };
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import type { NetworkLookups } from './vip-target';
 import type { NoopCloud } from '../../drivers/noop/cloud';
 import type { Logger } from '../../logger';
 import { describeZodError } from '../../models';
@@ -25,6 +26,8 @@ export interface ApiDependencies {
   logger: Logger;
   /** With the noop network driver: the pretend cloud whose networks the Neutron lookups answer from. */
   noopCloud?: NoopCloud;
+  /** Where a create's VIP subnet, network or port is looked up before anything starts. */
+  network?: NetworkLookups;
 }
 
 /** Reads and validates a JSON body; malformed JSON and each bad field become a 400 that names the field. */

@@ -5,6 +5,7 @@ import type { PublicLoadBalancer } from '../load-balancers';
 import { ensureProject, readBody, readValue, requestedFields, type ApiDependencies, type ApiEnv } from './context';
 import { ApiFault, invalidField } from './faults';
 import { CascadeSchema, CreateLoadBalancerBody, LimitSchema, UpdateLoadBalancerBody, UuidSchema } from './schemas';
+import { checkVipTarget } from './vip-target';
 import { loadBalancerView, pick } from './views';
 
 /** Octavia's list filters this API honours, by query parameter. */
@@ -22,7 +23,7 @@ const FILTERS = {
 } as const;
 
 /** `/lbaas/loadbalancers`: create, list with filters and paging, show, update, delete, status tree, failover. */
-export function loadBalancerRoutes({ controller, settings }: ApiDependencies): Hono<ApiEnv> {
+export function loadBalancerRoutes({ controller, settings, network }: ApiDependencies): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
 
   const find = async (c: { req: { param(name: 'id'): string }; get(key: 'caller'): ApiEnv['Variables']['caller'] }) => {
@@ -37,6 +38,15 @@ export function loadBalancerRoutes({ controller, settings }: ApiDependencies): H
     const caller = c.get('caller');
     const projectId = body.project_id ?? body.tenant_id ?? caller.projectId ?? 'admin';
     ensureProject(caller, projectId);
+    if (body.availability_zone && !settings.availabilityZones.includes(body.availability_zone)) {
+      throw invalidField(
+        'availability_zone',
+        body.availability_zone,
+        `Unknown availability zone; the operator has defined: ${settings.availabilityZones.join(', ') || 'none'}`,
+      );
+    }
+    // Before anything starts: a refused request writes nothing to history.
+    if (network) await checkVipTarget(network, caller, projectId, body);
     let topology = settings.defaultTopology;
     if (body.flavor_id) {
       const flavored = settings.flavorTopologies[body.flavor_id];

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger';
 import { LoadBalancerController } from '../load-balancers';
 import { requireApiTokens } from '../settings';
 import { createApiApp } from './app';
+import type { NetworkLookups } from './vip-target';
 
 /** A running API server. */
 export interface ApiServer {
@@ -19,13 +20,23 @@ export interface ApiServer {
  *
  * @throws ConfigError when token auth is configured without tokens.
  */
+/** What the API server takes besides the configuration, the Temporal client and the logger. */
+export interface ApiServerOptions {
+  /** The port to listen on instead of AMPHORA_API_LISTEN's (0: any free port). */
+  port?: number;
+  /** With the noop network driver: the pretend cloud whose networks the Neutron lookups answer from. */
+  noopCloud?: NoopCloud;
+  /** Where a create's VIP subnet, network or port is looked up before anything starts. */
+  network?: NetworkLookups;
+}
+
 export async function startApiServer(
   config: AppConfig,
   client: Client,
   logger: Logger,
-  port?: number,
-  noopCloud?: NoopCloud,
+  options: ApiServerOptions = {},
 ): Promise<ApiServer> {
+  const { port, noopCloud, network } = options;
   const settings = config.controller;
   requireApiTokens(settings);
   if (settings.api.auth.mode === 'noauth') {
@@ -34,8 +45,11 @@ export async function startApiServer(
       'AMPHORA_API_AUTH=noauth: every caller is an operator with full access; use only on a trusted host',
     );
   }
+  if (!network) {
+    logger.warn({}, 'no network lookups: the VIP a create names is checked only when the operation runs');
+  }
   const controller = new LoadBalancerController(client, config.taskQueue);
-  const app = createApiApp({ controller, settings, logger, noopCloud });
+  const app = createApiApp({ controller, settings, logger, noopCloud, network });
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: settings.api.host, port: port ?? settings.api.port }, () =>
       resolve(started),
