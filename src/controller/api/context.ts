@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import type { NetworkLookups } from './vip-target';
+import type { AbstractNetworkDriver } from '../../drivers/network/driver';
 import type { NoopCloud } from '../../drivers/noop/cloud';
 import type { Logger } from '../../logger';
 import { describeZodError } from '../../models';
@@ -20,6 +20,9 @@ export interface ApiEnv {
 }
 
 /** What the routes work with. */
+/** The lookups the API makes before it starts a create: the network driver's nullipotent reads. */
+export type NetworkLookups = Pick<AbstractNetworkDriver, 'getNetwork' | 'getSubnet' | 'getPort'>;
+
 export interface ApiDependencies {
   controller: LoadBalancerController;
   settings: ControllerSettings;

@@ -6,7 +6,7 @@ import type { Logger } from '../../logger';
 import { LoadBalancerController } from '../load-balancers';
 import { requireApiTokens } from '../settings';
 import { createApiApp } from './app';
-import type { NetworkLookups } from './vip-target';
+import type { NetworkLookups } from './context';
 
 /** A running API server. */
 export interface ApiServer {

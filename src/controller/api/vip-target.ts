@@ -1,10 +1,6 @@
-import type { AbstractNetworkDriver } from '../../drivers/network/driver';
 import { NetworkNotFoundError, PortNotFoundError, SubnetNotFoundError } from '../../drivers/network/errors';
-import type { Caller } from './context';
+import type { Caller, NetworkLookups } from './context';
 import { ApiFault, invalidField } from './faults';
-
-/** The lookups the API makes before it starts a create: the network driver's nullipotent reads. */
-export type NetworkLookups = Pick<AbstractNetworkDriver, 'getNetwork' | 'getSubnet' | 'getPort'>;
 
 /** What a create names for its VIP, as the request gave it. */
 export interface VipTarget {
