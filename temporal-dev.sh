@@ -108,6 +108,10 @@ server_args() {
   for attribute in "${SEARCH_ATTRIBUTES[@]}"; do
     args+=(--search-attribute "$attribute")
   done
+  # With encrypted payloads, the Web UI decodes them through `amphora codec-server` (see the README).
+  if [[ -n "${TEMPORAL_UI_CODEC_ENDPOINT:-}" ]]; then
+    args+=(--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT")
+  fi
   printf '%s\n' "${args[@]}"
 }
 

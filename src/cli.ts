@@ -2,7 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from './config';
 import { startApiServer } from './controller/api/server';
+import { z } from 'zod';
+import { EncryptionCodec } from './codec';
 import { connectClient } from './controller/client';
+import { startCodecServer } from './controller/codec-server';
+import { parseEnv } from './env';
 import { printableLines } from './controller/printable';
 import { amphoraCommands } from './controller/cli/amphora-commands';
 import { loadBalancerCommands } from './controller/cli/lb-commands';
@@ -35,6 +39,15 @@ const stopSignal = () =>
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+
+/** Where the codec server listens, and the Web UI origins it answers. */
+const CodecServerEnv = z.object({
+  AMPHORA_CODEC_LISTEN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port, for example 127.0.0.1:8888')
+    .default('127.0.0.1:8888'),
+  AMPHORA_CODEC_UI_ORIGINS: z.string().min(1).default('http://127.0.0.1:8233,http://localhost:8233'),
+});
 
 const program = new Command()
   .name('amphora')
@@ -74,6 +87,32 @@ program
     await server.close();
     drivers.close();
     await close();
+  });
+
+program
+  .command('codec-server')
+  .description(
+    'Serve the codec endpoint (POST /decode, /encode) on AMPHORA_CODEC_LISTEN (127.0.0.1:8888), so that the Temporal UI (--ui-codec-endpoint) shows the payloads AMPHORA_CODEC_KEYS encrypts. Only for operators: it decrypts for whoever reaches it.',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const settings = parseEnv(CodecServerEnv, process.env);
+    if (!config.codecKeys)
+      throw new ConfigError('amphora codec-server needs AMPHORA_CODEC_KEYS or AMPHORA_CODEC_KEY_FILE', [
+        'AMPHORA_CODEC_KEYS',
+      ]);
+    const [host, port] = [
+      settings.AMPHORA_CODEC_LISTEN.replace(/:\d+$/, ''),
+      Number(/:(\d+)$/.exec(settings.AMPHORA_CODEC_LISTEN)?.[1]),
+    ];
+    const server = await startCodecServer(new EncryptionCodec(config.codecKeys), {
+      host,
+      port,
+      uiOrigins: settings.AMPHORA_CODEC_UI_ORIGINS.split(','),
+    });
+    process.stderr.write(`amphora: codec server listening on ${server.url} (use --ui-codec-endpoint ${server.url})\n`);
+    await stopSignal();
+    await server.close();
   });
 
 program.addCommand(loadBalancerCommands());

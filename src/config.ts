@@ -1,5 +1,6 @@
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { codecKeysFromEnv, type CodecKeys } from './codec/keys';
 import { ConfigError, parseEnv, presentVariables, wholeNumberVariable, type Env } from './env';
 import { parseControllerSettings, type ControllerSettings } from './controller/settings';
 import { FaultPlanSchema, type FaultPlan } from './drivers/noop/faults';
@@ -92,6 +93,11 @@ export interface AppConfig {
    */
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; shutdownGraceMs: number };
   controller: ControllerSettings;
+  /**
+   * Keys that encrypt workflow payloads (AMPHORA_CODEC_KEYS or AMPHORA_CODEC_KEY_FILE); without them, payloads such as
+   * user data travel to the Temporal server in clear.
+   */
+  codecKeys?: CodecKeys;
 }
 
 /**
@@ -127,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shutdownGraceMs: vars.AMPHORA_WORKER_SHUTDOWN_GRACE_MS,
     },
     controller: parseControllerSettings(present),
+    codecKeys: codecKeysFromEnv(present),
   };
 }
 

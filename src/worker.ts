@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { dataConverterFor } from './codec';
 import type { AppConfig } from './config';
 import { createDrivers, type Drivers } from './drivers';
 import type { Logger } from './logger';
@@ -39,11 +40,19 @@ export async function startWorker(
   });
   // The orphan sweeper's activities ask Temporal which load balancers are live; connected on first use.
   const clientConnection = Connection.lazy(config.temporal.connectionOptions);
-  const temporalClient = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const dataConverter = dataConverterFor(config.codecKeys);
+  if (!dataConverter)
+    logger.warn({}, 'no AMPHORA_CODEC_KEYS: workflow payloads (user data included) are stored in clear');
+  const temporalClient = new Client({
+    connection: clientConnection,
+    namespace: config.temporal.namespace,
+    dataConverter,
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
+    dataConverter,
     workflowsPath: require.resolve('./workflows'),
     activities: createActivities(drivers, { temporalClient }),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterFor } from '../codec';
 import type { AppConfig } from '../config';
 import { connectToTemporal } from '../temporal-connection';
 
@@ -7,7 +8,11 @@ export async function connectClient(config: AppConfig): Promise<{ client: Client
   const connection = await connectToTemporal(config, (options) =>
     Connection.connect({ ...options, connectTimeout: '5s' }),
   );
-  return { client: new Client({ connection, namespace: config.temporal.namespace }), close: () => connection.close() };
+  const dataConverter = dataConverterFor(config.codecKeys);
+  return {
+    client: new Client({ connection, namespace: config.temporal.namespace, dataConverter }),
+    close: () => connection.close(),
+  };
 }
 
 /** Workflow ids by operation, so an operation on a load balancer is found without a lookup. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createNoopDrivers, type InventoryItem, type NoopDriverOptions, type NoopDrivers } from '../../src/drivers';
@@ -32,7 +33,13 @@ export interface Orchestrator {
  * (a changed copy, for replay tests), else the bundle the jest global setup made, else it bundles src/workflows.
  */
 export async function startOrchestrator(
-  options: { noop?: NoopDriverOptions; temporal?: TestTemporal; workflowBundle?: WorkflowBundleOption } = {},
+  options: {
+    noop?: NoopDriverOptions;
+    temporal?: TestTemporal;
+    workflowBundle?: WorkflowBundleOption;
+    /** The worker's data converter (a payload codec), when the test's client uses the same. */
+    dataConverter?: DataConverter;
+  } = {},
 ): Promise<Orchestrator> {
   const temporal = options.temporal ?? (await connectTestTemporal());
   const drivers = createNoopDrivers({ buildDelayMs: 100, ...options.noop });
@@ -49,6 +56,7 @@ export async function startOrchestrator(
     taskQueue,
     activities: createActivities(drivers, { temporalClient: temporal.client }),
     ...workflows,
+    dataConverter: options.dataConverter,
     shutdownGraceTime: '1s',
   });
   const running = worker.run();
