@@ -5,9 +5,12 @@ import { ensureTemporalCli } from './temporal-cli';
 
 /**
  * Starts an ephemeral Temporal dev server (the pinned CLI, state in memory) on 127.0.0.1 and a free port, with the
- * custom search attributes registered. With `uiPort`, the Web UI is served on that port too.
+ * custom search attributes registered. With `uiPort`, the Web UI is served on that port too, decoding payloads through
+ * `uiCodecEndpoint` when given.
  */
-export async function startDevServer(options: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+export async function startDevServer(
+  options: { uiPort?: number; uiCodecEndpoint?: string } = {},
+): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: ensureTemporalCli() },
@@ -15,6 +18,7 @@ export async function startDevServer(options: { uiPort?: number } = {}): Promise
       searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'error' },
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
+      ...(options.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] } : {}),
     },
   });
 }
