@@ -29,8 +29,6 @@ export const FailureTypes = {
   configuration: 'ConfigurationError',
 } as const;
 
-export type FailureType = (typeof FailureTypes)[keyof typeof FailureTypes];
-
 /** A resource an undo could not remove, with the reason. */
 export interface LeakedResource {
   resource: string;

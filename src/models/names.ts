@@ -15,14 +15,6 @@ export const vipSecurityGroupName = (loadBalancerId: string): string => `lb-${lo
 /** The anti-affinity server group of an ACTIVE_STANDBY load balancer. */
 export const serverGroupName = (loadBalancerId: string): string => `octavia-lb-${loadBalancerId}`;
 
-/** Name prefixes of everything this service creates. */
-export const OWNED_NAME_PREFIXES = {
-  instance: 'amphora-',
-  port: 'octavia-lb-',
-  serverGroup: 'octavia-lb-',
-  securityGroup: 'lb-',
-} as const;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
