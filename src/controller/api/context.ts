@@ -19,10 +19,10 @@ export interface ApiEnv {
   Variables: { caller: Caller };
 }
 
-/** What the routes work with. */
 /** The lookups the API makes before it starts a create: the network driver's nullipotent reads. */
 export type NetworkLookups = Pick<AbstractNetworkDriver, 'getNetwork' | 'getSubnet' | 'getPort'>;
 
+/** What the routes work with. */
 export interface ApiDependencies {
   controller: LoadBalancerController;
   settings: ControllerSettings;
