@@ -1,42 +1,19 @@
-import { loadConfig } from '../../src/config';
-import { startApiServer, type ApiServer } from '../../src/controller/api/server';
-import { createLogger } from '../../src/logger';
 import { eventually } from '../drivers/expect-error';
-import { startOrchestrator, type Orchestrator } from '../workflows/orchestrator';
-import { apiClient } from './api-client';
+import type { apiClient } from './api-client';
+import { useApiBed } from './api-bed';
 
 /**
  * The Neutron lookups the API answers from the noop cloud (for stock clients on a cloud without Neutron) show each
  * project what Neutron would: its own ports and the shared networks and subnets, and an operator everything.
  */
 describe('noop Neutron lookups, scoped by project', () => {
-  let orchestrator: Orchestrator;
-  let server: ApiServer;
-  beforeAll(async () => {
-    orchestrator = await startOrchestrator();
-    const config = loadConfig({
-      TEMPORAL_ADDRESS: orchestrator.temporal.address,
-      TEMPORAL_NAMESPACE: orchestrator.temporal.namespace,
-      AMPHORA_TASK_QUEUE: orchestrator.taskQueue,
-      AMPHORA_API_LISTEN: '127.0.0.1:0',
-      AMPHORA_API_TOKENS: 'operator,token-a=project-a,token-b=project-b',
-    });
-    const logger = createLogger('silent');
-    server = await startApiServer(config, orchestrator.temporal.client, logger, {
-      port: 0,
-      noopCloud: orchestrator.drivers.cloud,
-      network: orchestrator.drivers.network,
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await orchestrator?.stop();
+  const bed = useApiBed({
+    env: { AMPHORA_API_TOKENS: 'operator,token-a=project-a,token-b=project-b' },
+    neutronLookups: true,
   });
 
   it('shows a project its own VIP port, hides it from another project, and shows both the shared networks', async () => {
-    const operator = apiClient(server, 'operator');
-    const projectA = apiClient(server, 'token-a');
-    const projectB = apiClient(server, 'token-b');
+    const [operator, projectA, projectB] = [bed().as('operator'), bed().as('token-a'), bed().as('token-b')];
     const created = await projectA('POST', '/v2/lbaas/loadbalancers', {
       body: { loadbalancer: { vip_subnet_id: 'vip-subnet', name: 'scoped' } },
     });

@@ -1,9 +1,6 @@
-import { loadConfig } from '../../src/config';
-import { startApiServer, type ApiServer } from '../../src/controller/api/server';
-import { createLogger } from '../../src/logger';
 import { eventually } from '../drivers/expect-error';
-import { startOrchestrator, type Orchestrator } from '../workflows/orchestrator';
-import { apiClient, type ApiResponse } from './api-client';
+import type { ApiResponse, apiClient } from './api-client';
+import { useApiBed } from './api-bed';
 
 /**
  * What a create names for its VIP is checked before anything starts, as the caller's project would see it: an unknown
@@ -11,39 +8,22 @@ import { apiClient, type ApiResponse } from './api-client';
  * 400 naming the field, and nothing is created or started.
  */
 describe('the VIP a create names', () => {
-  let orchestrator: Orchestrator;
-  let server: ApiServer;
-  let projectA: ReturnType<typeof apiClient>;
-  let projectB: ReturnType<typeof apiClient>;
-  beforeAll(async () => {
-    orchestrator = await startOrchestrator();
-    const config = loadConfig({
-      TEMPORAL_ADDRESS: orchestrator.temporal.address,
-      TEMPORAL_NAMESPACE: orchestrator.temporal.namespace,
-      AMPHORA_TASK_QUEUE: orchestrator.taskQueue,
-      AMPHORA_API_LISTEN: '127.0.0.1:0',
-      AMPHORA_API_TOKENS: 'token-a=project-a,token-b=project-b',
-      AMPHORA_AVAILABILITY_ZONES: 'az-east,az-west',
-    });
-    const network = orchestrator.drivers.network;
-    server = await startApiServer(config, orchestrator.temporal.client, createLogger('silent'), { port: 0, network });
-    projectA = apiClient(server, 'token-a');
-    projectB = apiClient(server, 'token-b');
+  const bed = useApiBed({
+    env: { AMPHORA_API_TOKENS: 'token-a=project-a,token-b=project-b', AMPHORA_AVAILABILITY_ZONES: 'az-east,az-west' },
   });
-  afterAll(async () => {
-    await server?.close();
-    await orchestrator?.stop();
-  });
+  const projectA: ReturnType<typeof apiClient> = (...args) => bed().as('token-a')(...args);
+  const projectB: ReturnType<typeof apiClient> = (...args) => bed().as('token-b')(...args);
+  const drivers = () => bed().orchestrator.drivers;
 
   const create = (call: ReturnType<typeof apiClient>, loadbalancer: Record<string, unknown>) =>
     call('POST', '/v2/lbaas/loadbalancers', { body: { loadbalancer } });
   async function expectRefused(response: Promise<ApiResponse>, field: string, reason: RegExp): Promise<void> {
-    const journal = orchestrator.drivers.journal().length;
+    const journal = drivers().journal().length;
     const answered = await response;
     expect(answered.status).toBe(400);
     expect(answered.body.faultstring).toContain(`field/attribute ${field}.`);
     expect(answered.body.faultstring).toMatch(reason);
-    expect(orchestrator.drivers.journal()).toHaveLength(journal);
+    expect(drivers().journal()).toHaveLength(journal);
   }
 
   it('refuses an unknown subnet, network or port with a 400 naming the field', async () => {
@@ -53,7 +33,7 @@ describe('the VIP a create names', () => {
   });
 
   it("keeps one project off another's port, and off a port already in use", async () => {
-    const portOfA = await orchestrator.drivers.network.createPort({
+    const portOfA = await drivers().network.createPort({
       name: 'vip-of-project-a',
       networkId: 'vip-net',
       projectId: 'project-a',
@@ -71,11 +51,11 @@ describe('the VIP a create names', () => {
       return view.provisioning_status === 'ACTIVE' ? true : undefined;
     });
     // The load balancer's VIP now answers on amphora ports: the project's own second create cannot take it over.
-    const basePort = orchestrator.drivers
+    const basePort = drivers()
       .inventory()
       .find((item) => item.kind === 'port' && item.name.startsWith('octavia-lb-vrrp-'));
     await expectRefused(create(projectA, { vip_port_id: basePort?.id }), 'vip_port_id', /could not be found|in use/);
-    const bound = await orchestrator.drivers.network.createPort({
+    const bound = await drivers().network.createPort({
       name: 'bound-port',
       networkId: 'vip-net',
       projectId: 'project-a',

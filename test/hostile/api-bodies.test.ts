@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { apiClient } from '../controller/api-client';
-import { useApiBed } from './api-bed';
+import { useApiBed } from '../controller/api-bed';
 import { hostileJson, invalidIp, invalidText, malformedRequestBody, notOneOf, type FieldRule } from './request-bodies';
 
 /**
@@ -9,7 +9,7 @@ import { hostileJson, invalidIp, invalidText, malformedRequestBody, notOneOf, ty
  */
 describe('the REST API against hostile request bodies', () => {
   const bed = useApiBed();
-  const call: ReturnType<typeof apiClient> = (...args) => bed().call(...args);
+  const call: ReturnType<typeof apiClient> = (...args) => bed().as('operator')(...args);
 
   const notABoolean = () => fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.constant([true]));
   const notATagList = () =>

@@ -1,7 +1,7 @@
 import { loadBalancerDetails, loadBalancerRows } from '../../src/controller/cli/format';
 import type { PublicLoadBalancer } from '../../src/controller/load-balancers';
 import type { apiClient } from '../controller/api-client';
-import { useApiBed } from './api-bed';
+import { useApiBed } from '../controller/api-bed';
 import { eventually } from '../drivers/expect-error';
 
 /**
@@ -10,7 +10,7 @@ import { eventually } from '../drivers/expect-error';
  */
 describe('hostile values through the REST API and the CLI', () => {
   const bed = useApiBed();
-  const call: ReturnType<typeof apiClient> = (...args) => bed().call(...args);
+  const call: ReturnType<typeof apiClient> = (...args) => bed().as('operator')(...args);
 
   const listed = async (query: string) => {
     const response = await call('GET', `/v2/lbaas/loadbalancers?${query}`);
