@@ -3,8 +3,8 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  continueAsNew,
   isCancellation,
+  makeContinueAsNewFunc,
   workflowInfo,
 } from '@temporalio/workflow';
 import { FailureTypes, type LoadBalancerEntityInput, type LoadBalancerRecord } from '../contracts';
@@ -47,7 +47,12 @@ export async function loadBalancerEntity(input: LoadBalancerEntityInput): Promis
         }
       } else {
         await condition(allHandlersFinished);
-        if (!entity.pending) await continueAsNew<typeof loadBalancerEntity>({ resume: entity.state, historyLimit });
+        if (!entity.pending) {
+          await makeContinueAsNewFunc<typeof loadBalancerEntity>(entity.published)({
+            resume: entity.state,
+            historyLimit,
+          });
+        }
       }
     }
   };

@@ -1,5 +1,6 @@
 import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import {
+  AmphoraIdsAttribute,
   deleteLoadBalancerUpdate,
   describeFailure,
   failureDetails,
@@ -10,6 +11,7 @@ import {
   failoverLoadBalancerUpdate,
   initialRecord,
   loadBalancerQuery,
+  operationSearchAttributes,
   plugNetworkUpdate,
   publicRecord,
   statusQuery,
@@ -55,6 +57,25 @@ export class LoadBalancerEntity {
   /** What continue-as-new carries over. */
   get state(): EntityState {
     return { record: this.record, operations: this.operations, last: this.last };
+  }
+
+  /**
+   * The memo and search attributes the next run starts with: the server carries neither over by itself, and readers
+   * (the API without a worker, the list, the amphora lookup) must not see an older record while it starts.
+   */
+  get published() {
+    const { record } = this;
+    return {
+      memo: { loadBalancer: publicRecord(record) },
+      typedSearchAttributes: [
+        ...operationSearchAttributes(
+          'load-balancer',
+          { loadBalancerId: record.id, projectId: record.projectId, name: record.name },
+          record.provisioningStatus,
+        ),
+        { key: AmphoraIdsAttribute, value: record.amphorae.map((amphora) => amphora.id) },
+      ],
+    };
   }
 
   get deleted(): boolean {
