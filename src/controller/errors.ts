@@ -21,3 +21,17 @@ export class InputError extends ControllerError {
     super(`Invalid ${field}: ${constraint}`);
   }
 }
+
+/**
+ * No worker answered for the load balancer in time (none is running: a deploy, a crash, or all are overloaded).
+ * Nothing was changed unless the message says the request may still run; retry after {@link retryAfterSeconds}.
+ */
+export class UnavailableError extends ControllerError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

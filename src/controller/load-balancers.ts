@@ -2,10 +2,12 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { CreateLoadBalancerInputSchema, describeZodError, type Amphora, type CreateLoadBalancerInput } from '../models';
 import {
   AmphoraIdsAttribute,
@@ -26,13 +28,36 @@ import {
   type LoadBalancerView,
 } from '../contracts';
 import { loadBalancerEntity } from '../workflows/load-balancer-entity';
-import { ConflictError, InputError, NotFoundError } from './errors';
+import { ConflictError, InputError, NotFoundError, UnavailableError } from './errors';
 
 /** A load balancer as clients see it: without the build template (user data, config-drive files) the entity keeps. */
 export type PublicLoadBalancer = ReturnType<typeof publicRecord>;
 
 /** A load balancer with its current and last operation, as clients see it. */
 export type PublicLoadBalancerView = Omit<LoadBalancerView, 'record'> & { record: PublicLoadBalancer };
+
+/**
+ * A load balancer as its entity last published it (the memo), read without a worker. `behindMs` is how long work has
+ * been waiting for the entity (a workflow task no worker took yet): 0 when the record is current.
+ */
+export interface PublishedLoadBalancer {
+  record: PublicLoadBalancer;
+  behindMs: number;
+}
+
+/** How the controller talks to entities, besides where they run. */
+export interface ControllerOptions {
+  /** Passed to new entities: continue as new past this many history events. */
+  historyLimit?: number;
+  /** How long a change waits for a worker to answer before it is refused (nothing changed). Default 3 s. */
+  workerWaitMs?: number;
+}
+
+/** A change, once a worker answered, may take this many probes' time to be confirmed before it counts as lost. */
+const CONFIRM_WAITS = 5;
+
+/** When to try again after no worker answered: about what a worker's restart takes. */
+const RETRY_AFTER_SECONDS = 30;
 
 export interface ListFilters {
   projectId?: string;
@@ -49,12 +74,17 @@ const PLAIN_ID = /^[A-Za-z0-9_.:-]{1,255}$/;
  * through the entity's `current` operation.
  */
 export class LoadBalancerController {
+  private readonly historyLimit?: number;
+  private readonly workerWaitMs: number;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-    /** Passed to new entities: continue as new past this many history events. */
-    private readonly historyLimit?: number,
-  ) {}
+    options: ControllerOptions = {},
+  ) {
+    this.historyLimit = options.historyLimit;
+    this.workerWaitMs = options.workerWaitMs ?? 3_000;
+  }
 
   /**
    * Starts creating a load balancer.
@@ -105,6 +135,37 @@ export class LoadBalancerController {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * The load balancer as its entity last published it, from the server alone: it answers while no worker runs. Undefined
+   * when it does not exist, was deleted, or its entity is closed.
+   */
+  async read(loadBalancerId: string): Promise<PublishedLoadBalancer | undefined> {
+    try {
+      const description = await this.entity(loadBalancerId).describe();
+      if (description.status.name !== 'RUNNING') return undefined;
+      const record = description.memo?.loadBalancer as PublicLoadBalancer | undefined;
+      if (!record || record.provisioningStatus === 'DELETED') return undefined;
+      const waiting = description.raw.pendingWorkflowTask;
+      const since = optionalTsToMs(waiting?.originalScheduledTime ?? waiting?.scheduledTime);
+      return { record, behindMs: since === undefined ? 0 : Math.max(0, Date.now() - since) };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Like {@link LoadBalancerController.read}, but a missing load balancer is a NotFoundError. */
+  async requirePublished(loadBalancerId: string): Promise<PublishedLoadBalancer> {
+    const published = await this.read(loadBalancerId);
+    if (!published) throw new NotFoundError(`Load Balancer ${loadBalancerId} could not be found.`);
+    return published;
+  }
+
+  /** Whether a read is older than a worker would let it be: work has waited longer than a change would. */
+  isStale(published: PublishedLoadBalancer): boolean {
+    return published.behindMs >= this.workerWaitMs;
   }
 
   /** Like {@link LoadBalancerController.get}, but a missing load balancer is a NotFoundError. */
@@ -175,13 +236,16 @@ export class LoadBalancerController {
     return (await this.list()).flatMap((lb) => lb.amphorae);
   }
 
-  /** An amphora and its load balancer; the AmphoraIds search attribute finds the load balancer. */
+  /**
+   * An amphora and its load balancer as last published (no worker needed); the AmphoraIds search attribute finds the
+   * load balancer.
+   */
   async requireAmphora(amphoraId: string): Promise<{ amphora: Amphora; loadBalancer: PublicLoadBalancer }> {
     if (!PLAIN_ID.test(amphoraId)) throw new NotFoundError(`Amphora ${amphoraId} could not be found.`);
     const query = `WorkflowType = 'loadBalancerEntity' AND ExecutionStatus = 'Running' AND AmphoraIds = "${amphoraId}"`;
     for await (const execution of this.client.workflow.list({ query })) {
       const id = (execution.memo?.loadBalancer as PublicLoadBalancer | undefined)?.id;
-      const view = id ? await this.get(id) : undefined;
+      const view = id ? await this.read(id) : undefined;
       const amphora = view?.record.amphorae.find((candidate) => candidate.id === amphoraId);
       if (view && amphora) return { amphora, loadBalancer: view.record };
     }
@@ -197,16 +261,56 @@ export class LoadBalancerController {
     return this.client.workflow.getHandle<typeof loadBalancerEntity>(entityWorkflowId(loadBalancerId));
   }
 
+  /**
+   * Sends a change to the entity once a worker has answered for it: an update sent while no worker runs would wait in
+   * the server and run whenever one returns, long after the caller gave up. A worker that vanishes between the probe
+   * and the update leaves the change waiting; the error then says it may still run.
+   */
   private async mutate(
     loadBalancerId: string,
     call: (handle: WorkflowHandle<typeof loadBalancerEntity>) => Promise<LoadBalancerRecord>,
   ): Promise<PublicLoadBalancer> {
+    const handle = this.entity(loadBalancerId);
+    const retryAfter = RETRY_AFTER_SECONDS;
     try {
-      return publicRecord(await call(this.entity(loadBalancerId)));
+      await this.client.connection.withDeadline(Date.now() + this.workerWaitMs, () => handle.query(loadBalancerQuery));
     } catch (err) {
-      throw translateRejection(err, loadBalancerId);
+      if (!isDeadline(err)) throw translateRejection(err, loadBalancerId);
+      throw new UnavailableError(
+        `No worker answered for load balancer ${loadBalancerId} within ${seconds(this.workerWaitMs)} s (none may be ` +
+          `running: a deploy or a crash); nothing was changed. Retry in ${retryAfter} s.`,
+        retryAfter,
+        { cause: err },
+      );
+    }
+    try {
+      const waitMs = this.workerWaitMs * CONFIRM_WAITS;
+      return publicRecord(await this.client.connection.withDeadline(Date.now() + waitMs, () => call(handle)));
+    } catch (err) {
+      if (!isDeadline(err)) throw translateRejection(err, loadBalancerId);
+      throw new UnavailableError(
+        `Load balancer ${loadBalancerId}'s worker did not confirm the change within ` +
+          `${seconds(this.workerWaitMs * CONFIRM_WAITS)} s; it may still run when a worker takes it. Check the load ` +
+          `balancer's status before you retry.`,
+        retryAfter,
+        { cause: err },
+      );
     }
   }
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);
+}
+
+/** Whether a call ran out of time: a gRPC DEADLINE_EXCEEDED, or the update's own timeout error. */
+function isDeadline(err: unknown): boolean {
+  const DEADLINE_EXCEEDED = 4;
+  for (let current = err; current instanceof Error; current = current.cause) {
+    if (current instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if ((current as { code?: unknown }).code === DEADLINE_EXCEEDED) return true;
+  }
+  return false;
 }
 
 /** Turns an update's rejection, or a finished entity, into the controller's errors. */

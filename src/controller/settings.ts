@@ -14,7 +14,14 @@ export type ApiAuth = { mode: 'token'; tokens: { token: string; projectId?: stri
 
 /** What the controller (REST API and CLI) needs beyond the Temporal connection. */
 export interface ControllerSettings {
-  api: { host: string; port: number; auth: ApiAuth; maxBodyBytes: number };
+  api: {
+    host: string;
+    port: number;
+    auth: ApiAuth;
+    maxBodyBytes: number;
+    /** How long a change waits for a worker to take it before the API answers 503 (nothing changed). */
+    workerWaitMs: number;
+  };
   /** Topology of a load balancer created without a flavor, and per flavor id. */
   defaultTopology: Topology;
   flavorTopologies: Record<string, Topology>;
@@ -44,6 +51,7 @@ const SettingsSchema = z.object({
     .regex(/^[^\s,=]+(=[^\s,=]+)?(,[^\s,=]+(=[^\s,=]+)?)*$/, 'expected token[=project],token[=project],...')
     .optional(),
   AMPHORA_API_MAX_BODY_BYTES: whole(1024, 'a byte count >= 1024').default(65_536),
+  AMPHORA_API_WORKER_WAIT_MS: whole(100, 'milliseconds >= 100').default(3_000),
   AMPHORA_DEFAULT_TOPOLOGY: TopologySchema.default('SINGLE'),
   AMPHORA_FLAVOR_TOPOLOGIES: z
     .string()
@@ -94,7 +102,13 @@ export function parseControllerSettings(env: Record<string, string | undefined>)
     };
   }
   return {
-    api: { host, port, auth, maxBodyBytes: vars.AMPHORA_API_MAX_BODY_BYTES },
+    api: {
+      host,
+      port,
+      auth,
+      maxBodyBytes: vars.AMPHORA_API_MAX_BODY_BYTES,
+      workerWaitMs: vars.AMPHORA_API_WORKER_WAIT_MS,
+    },
     defaultTopology: vars.AMPHORA_DEFAULT_TOPOLOGY,
     flavorTopologies: vars.AMPHORA_FLAVOR_TOPOLOGIES,
     amphoraTemplate: {

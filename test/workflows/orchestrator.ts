@@ -39,11 +39,13 @@ export async function startOrchestrator(
     workflowBundle?: WorkflowBundleOption;
     /** The worker's data converter (a payload codec), when the test's client uses the same. */
     dataConverter?: DataConverter;
+    /** The task queue to poll (a worker that comes back after another stopped); a fresh one by default. */
+    taskQueue?: string;
   } = {},
 ): Promise<Orchestrator> {
   const temporal = options.temporal ?? (await connectTestTemporal());
   const drivers = createNoopDrivers({ buildDelayMs: 100, ...options.noop });
-  const taskQueue = uniqueTaskQueue('orchestrator');
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue('orchestrator');
   const codePath = process.env.AMPHORA_TEST_WORKFLOW_BUNDLE;
   const workflows = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }

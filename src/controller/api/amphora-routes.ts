@@ -12,8 +12,8 @@ export function amphoraRoutes({ controller }: ApiDependencies): Hono<ApiEnv> {
     const loadBalancerId = c.req.query('loadbalancer_id');
     const fields = requestedFields(c);
     const lbs = loadBalancerId
-      ? [await controller.get(readValue(UuidSchema, loadBalancerId, 'loadbalancer_id'))].flatMap((view) =>
-          view ? [view.record] : [],
+      ? [await controller.read(readValue(UuidSchema, loadBalancerId, 'loadbalancer_id'))].flatMap((published) =>
+          published ? [published.record] : [],
         )
       : await controller.list();
     const amphorae = lbs.flatMap((lb) => lb.amphorae.map((amphora) => pick(amphoraView(amphora, lb), fields)));

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { ConflictError, InputError, NotFoundError } from '../errors';
+import { ConflictError, InputError, NotFoundError, UnavailableError } from '../errors';
 import { amphoraRoutes } from './amphora-routes';
 import { authenticate } from './auth';
 import type { ApiDependencies, ApiEnv } from './context';
@@ -24,6 +24,8 @@ function faultFor(err: unknown): ApiFault {
   if (err instanceof ApiFault) return err;
   if (err instanceof NotFoundError) return new ApiFault(404, err.message);
   if (err instanceof ConflictError) return new ApiFault(409, err.message);
+  if (err instanceof UnavailableError)
+    return new ApiFault(503, err.message, { 'Retry-After': String(err.retryAfterSeconds) });
   if (err instanceof InputError)
     return new ApiFault(400, `Invalid input for field/attribute ${err.field}. ${err.constraint}`);
   if (err instanceof HTTPException) return new ApiFault(err.status, err.message);
@@ -83,8 +85,12 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   app.notFound((c) => c.json(new ApiFault(404, `The resource ${c.req.path} could not be found.`).body, 404));
   app.onError((err, c) => {
     const fault = faultFor(err);
-    if (fault.status >= 500) logger.error({ err, method: c.req.method, path: c.req.path }, 'api request failed');
-    return c.json(fault.body, fault.status);
+    if (fault.status === 503) {
+      logger.warn({ method: c.req.method, path: c.req.path, reason: fault.message }, 'api request refused: no worker');
+    } else if (fault.status >= 500) {
+      logger.error({ err, method: c.req.method, path: c.req.path }, 'api request failed');
+    }
+    return c.json(fault.body, fault.status, fault.headers);
   });
   return app;
 }

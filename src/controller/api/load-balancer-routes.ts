@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { CreateLoadBalancerInput } from '../../models';
-import type { PublicLoadBalancer } from '../load-balancers';
+import type { PublicLoadBalancer, PublishedLoadBalancer } from '../load-balancers';
 import { ensureProject, readBody, readValue, requestedFields, type ApiDependencies, type ApiEnv } from './context';
 import { ApiFault, invalidField } from './faults';
 import { CascadeSchema, CreateLoadBalancerBody, LimitSchema, UpdateLoadBalancerBody, UuidSchema } from './schemas';
@@ -26,11 +26,14 @@ const FILTERS = {
 export function loadBalancerRoutes({ controller, settings, network }: ApiDependencies): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
 
-  const find = async (c: { req: { param(name: 'id'): string }; get(key: 'caller'): ApiEnv['Variables']['caller'] }) => {
+  // The record as its entity last published it: no worker is needed to read it, and a change goes to the entity, which
+  // checks the record's state itself.
+  const find = async (c: Context<ApiEnv>) => {
     const id = readValue(UuidSchema, c.req.param('id'), 'id');
-    const view = await controller.require(id);
-    ensureProject(c.get('caller'), view.record.projectId);
-    return view;
+    const published = await controller.requirePublished(id);
+    ensureProject(c.get('caller'), published.record.projectId);
+    if (controller.isStale(published)) c.header('Warning', staleWarning(published));
+    return published;
   };
 
   routes.post('/', async (c) => {
@@ -116,9 +119,9 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
   });
 
   routes.get('/:id', async (c) => {
-    const view = await find(c);
+    const { record } = await find(c);
     const fields = requestedFields(c);
-    return c.json({ loadbalancer: pick(loadBalancerView({ ...view.record }), fields) });
+    return c.json({ loadbalancer: pick(loadBalancerView(record), fields) });
   });
 
   routes.put('/:id', async (c) => {
@@ -166,4 +169,13 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
     throw new ApiFault(404, 'The resource could not be found.');
   });
   return routes;
+}
+
+/**
+ * HTTP's warning 110 for a record that may be behind: work has waited for the load balancer's entity longer than a
+ * worker would let it (none is running, or all are overloaded).
+ */
+function staleWarning({ record, behindMs }: PublishedLoadBalancer): string {
+  const waited = Math.round(behindMs / 1000);
+  return `110 - "Response is Stale: work for load balancer ${record.id} has waited ${waited} s for a worker; this record may be behind"`;
 }

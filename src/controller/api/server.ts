@@ -48,7 +48,9 @@ export async function startApiServer(
   if (!network) {
     logger.warn({}, 'no network lookups: the VIP a create names is checked only when the operation runs');
   }
-  const controller = new LoadBalancerController(client, config.taskQueue);
+  const controller = new LoadBalancerController(client, config.taskQueue, {
+    workerWaitMs: settings.api.workerWaitMs,
+  });
   const app = createApiApp({ controller, settings, logger, noopCloud, network });
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: settings.api.host, port: port ?? settings.api.port }, () =>
