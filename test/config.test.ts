@@ -25,6 +25,30 @@ describe('loadConfig', () => {
     expect(soft.controller.antiAffinityPolicy).toBe('soft-anti-affinity');
   });
 
+  it('validates API tokens with Keystone as the OS_* service user, and says which variables are missing', () => {
+    const keystone = loadConfig({
+      AMPHORA_API_AUTH: 'keystone',
+      OS_AUTH_URL: 'https://keystone.example.com:5000/v3',
+      OS_USERNAME: 'octavia',
+      OS_PASSWORD: 'secret-password',
+      OS_PROJECT_NAME: 'service',
+      AMPHORA_API_POLICY: 'keystone_default_roles',
+    }).controller.api.auth;
+    expect(keystone).toMatchObject({
+      mode: 'keystone',
+      policy: 'keystone_default_roles',
+      cacheTtlMs: 300_000,
+      identity: { authUrl: 'https://keystone.example.com:5000', username: 'octavia' },
+    });
+    const missing = configError({ AMPHORA_API_AUTH: 'keystone', OS_PASSWORD: 'secret-password' });
+    expect(missing.message).toMatch(/OS_AUTH_URL/);
+    expect(missing.message).toMatch(/OS_USERNAME/);
+    expect(missing.message).not.toContain('secret-password');
+    expect(configError({ AMPHORA_API_POLICY: 'permissive' }).message).toMatch(
+      /AMPHORA_API_POLICY.*octavia or keystone_default_roles/,
+    );
+  });
+
   it('reads the standard TEMPORAL_* variables', () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal.example.internal:7233', TEMPORAL_NAMESPACE: 'lbaas' });
     expect(config.temporal.connectionOptions.address).toBe('temporal.example.internal:7233');

@@ -15,7 +15,10 @@ const toPayload = ({ metadata = {}, data = '' }: JsonPayload): Payload => ({
 });
 const toJson = ({ metadata, data }: Payload): JsonPayload => ({
   metadata: Object.fromEntries(
-    Object.entries(metadata ?? {}).map(([name, value]) => [name, Buffer.from(value ?? new Uint8Array()).toString('base64')]),
+    Object.entries(metadata ?? {}).map(([name, value]) => [
+      name,
+      Buffer.from(value ?? new Uint8Array()).toString('base64'),
+    ]),
   ),
   data: Buffer.from(data ?? new Uint8Array()).toString('base64'),
 });

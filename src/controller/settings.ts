@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOpenStackSettings, type OpenStackSettings } from '../drivers/openstack/settings';
 import { ConfigError, parseEnv, wholeNumberVariable } from '../env';
 import {
   AntiAffinityPolicySchema,
@@ -8,9 +9,19 @@ import {
   type Timing,
   type Topology,
 } from '../models';
+import { POLICY_NAMES, type PolicyName } from './api/policy';
 
 /** How the REST API checks callers. */
-export type ApiAuth = { mode: 'token'; tokens: { token: string; projectId?: string }[] } | { mode: 'noauth' };
+export type ApiAuth =
+  | { mode: 'token'; tokens: { token: string; projectId?: string }[] }
+  | {
+      mode: 'keystone';
+      /** Keystone and the service user that validates tokens (the OS_* variables the OpenStack drivers use). */
+      identity: OpenStackSettings;
+      policy: PolicyName;
+      cacheTtlMs: number;
+    }
+  | { mode: 'noauth' };
 
 /** What the controller (REST API and CLI) needs beyond the Temporal connection. */
 export interface ControllerSettings {
@@ -45,7 +56,11 @@ const SettingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.:[\]-]+:\d{1,5}$/, 'expected host:port, for example 127.0.0.1:9876')
     .default('127.0.0.1:9876'),
-  AMPHORA_API_AUTH: z.enum(['token', 'noauth'], { error: 'expected token or noauth' }).default('token'),
+  AMPHORA_API_AUTH: z
+    .enum(['token', 'keystone', 'noauth'], { error: 'expected token, keystone or noauth' })
+    .default('token'),
+  AMPHORA_API_POLICY: z.enum(POLICY_NAMES, { error: `expected ${POLICY_NAMES.join(' or ')}` }).default('octavia'),
+  AMPHORA_KEYSTONE_CACHE_SECONDS: whole(0, 'seconds >= 0').default(300),
   AMPHORA_API_TOKENS: z
     .string()
     .regex(/^[^\s,=]+(=[^\s,=]+)?(,[^\s,=]+(=[^\s,=]+)?)*$/, 'expected token[=project],token[=project],...')
@@ -89,7 +104,14 @@ export function parseControllerSettings(env: Record<string, string | undefined>)
   const vars = parseEnv(SettingsSchema, env, { secrets: ['AMPHORA_API_TOKENS'] });
   const [host, port] = splitHostPort(vars.AMPHORA_API_LISTEN);
   let auth: ApiAuth = { mode: 'noauth' };
-  if (vars.AMPHORA_API_AUTH === 'token') {
+  if (vars.AMPHORA_API_AUTH === 'keystone') {
+    auth = {
+      mode: 'keystone',
+      identity: parseOpenStackSettings(env),
+      policy: vars.AMPHORA_API_POLICY,
+      cacheTtlMs: vars.AMPHORA_KEYSTONE_CACHE_SECONDS * 1000,
+    };
+  } else if (vars.AMPHORA_API_AUTH === 'token') {
     auth = {
       mode: 'token',
       tokens: (vars.AMPHORA_API_TOKENS ?? '')

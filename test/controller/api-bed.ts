@@ -15,10 +15,13 @@ export interface ApiBed {
  * Starts an {@link ApiBed} before the file's tests and stops it after them; read it inside a test. The API checks
  * each create's VIP through the orchestrator's network driver.
  *
- * @param options.env - settings beside the connection ones; AMPHORA_API_TOKENS defaults to one operator's, `operator`.
+ * @param options.env - settings beside the connection ones (or a function giving them, read when the bed starts: for
+ *   values known only then, such as a fake Keystone's URL); AMPHORA_API_TOKENS defaults to one operator's, `operator`.
  * @param options.neutronLookups - also serve Neutron's lookups from the noop cloud.
  */
-export function useApiBed(options: { env?: Record<string, string>; neutronLookups?: boolean } = {}): () => ApiBed {
+export function useApiBed(
+  options: { env?: Record<string, string> | (() => Record<string, string>); neutronLookups?: boolean } = {},
+): () => ApiBed {
   let bed: ApiBed | undefined;
   beforeAll(async () => {
     const orchestrator = await startOrchestrator();
@@ -28,7 +31,7 @@ export function useApiBed(options: { env?: Record<string, string>; neutronLookup
       AMPHORA_TASK_QUEUE: orchestrator.taskQueue,
       AMPHORA_API_LISTEN: '127.0.0.1:0',
       AMPHORA_API_TOKENS: 'operator',
-      ...options.env,
+      ...(typeof options.env === 'function' ? options.env() : options.env),
     });
     const server = await startApiServer(config, orchestrator.temporal.client, createLogger('silent'), {
       port: 0,

@@ -75,7 +75,7 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
       },
     }),
   );
-  v2.use(authenticate(settings.api.auth));
+  v2.use(authenticate(settings.api.auth, deps.keystone));
   v2.route('/lbaas/loadbalancers', loadBalancerRoutes(deps));
   v2.route('/octavia/amphorae', amphoraRoutes(deps));
   if (deps.noopCloud) v2.route('/', noopNeutronRoutes(deps.noopCloud));

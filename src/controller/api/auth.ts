@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiAuth } from '../settings';
-import type { ApiEnv } from './context';
+import type { ApiEnv, Caller } from './context';
 import { ApiFault } from './faults';
+import type { KeystoneAuthenticator } from './keystone-auth';
+import { staticTokenGrants } from './policy';
 
 function same(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -11,20 +13,31 @@ function same(a: string, b: string): boolean {
 }
 
 /**
- * Checks `X-Auth-Token` against the configured tokens: a token bound to a project acts within it, one without a
- * project is an operator's. In no-auth mode (explicitly enabled, warned about at start) every caller is an operator.
+ * Checks `X-Auth-Token` and sets the caller: with Keystone, the token's project and roles (see
+ * {@link KeystoneAuthenticator}); with static tokens, a token bound to a project acts within it and one without a
+ * project is an operator's; in no-auth mode (explicitly enabled, warned about at start) every caller is an operator.
  */
-export function authenticate(auth: ApiAuth): MiddlewareHandler<ApiEnv> {
+export function authenticate(auth: ApiAuth, keystone?: KeystoneAuthenticator): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (auth.mode === 'noauth') {
-      c.set('caller', { admin: true });
+      c.set('caller', staticTokenGrants(undefined));
       return next();
     }
     const presented = c.req.header('X-Auth-Token');
     if (!presented) throw new ApiFault(401, 'Authentication required: send a token in the X-Auth-Token header.');
-    const match = auth.tokens.find((entry) => same(entry.token, presented));
-    if (!match) throw new ApiFault(401, 'The token in X-Auth-Token is not valid.');
-    c.set('caller', match.projectId ? { projectId: match.projectId, admin: false } : { admin: true });
+    let caller: Caller | undefined;
+    if (auth.mode === 'keystone') {
+      if (!keystone) throw new Error('Keystone authentication is configured but no authenticator was given');
+      caller = await keystone.callerFor(presented);
+    } else {
+      const match = auth.tokens.find((entry) => same(entry.token, presented));
+      caller = match && {
+        ...staticTokenGrants(match.projectId),
+        ...(match.projectId ? { projectId: match.projectId } : {}),
+      };
+    }
+    if (!caller) throw new ApiFault(401, 'The token in X-Auth-Token is not valid (unknown, expired or revoked).');
+    c.set('caller', caller);
     return next();
   };
 }

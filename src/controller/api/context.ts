@@ -7,12 +7,10 @@ import { describeZodError } from '../../models';
 import type { LoadBalancerController } from '../load-balancers';
 import type { ControllerSettings } from '../settings';
 import { ApiFault, invalidField } from './faults';
+import type { KeystoneAuthenticator } from './keystone-auth';
+import type { Caller } from './policy';
 
-/** Who is calling: a project, or an admin (a token with no project, or no-auth mode). */
-export interface Caller {
-  projectId?: string;
-  admin: boolean;
-}
+export type { Caller } from './policy';
 
 /** Variables the middleware sets on each request. */
 export interface ApiEnv {
@@ -31,6 +29,8 @@ export interface ApiDependencies {
   noopCloud?: NoopCloud;
   /** Where a create's VIP subnet, network or port is looked up before anything starts. */
   network?: NetworkLookups;
+  /** With AMPHORA_API_AUTH=keystone: who a token stands for. */
+  keystone?: KeystoneAuthenticator;
 }
 
 /** Reads and validates a JSON body; malformed JSON and each bad field become a 400 that names the field. */
@@ -66,16 +66,35 @@ function valueAt(body: unknown, path: string[]): unknown {
   );
 }
 
-/** Refuses a caller who may not see or change a project's resources. */
-export function ensureProject(caller: Caller, projectId: string): void {
-  if (!caller.admin && caller.projectId !== projectId) {
-    throw new ApiFault(403, 'Policy does not allow this request to be performed.');
-  }
+const forbidden = () => new ApiFault(403, 'Policy does not allow this request to be performed.');
+
+/** Octavia's `load-balancer:read` on a project's resource: its own project's readers, global readers, admins. */
+export function ensureRead(caller: Caller, projectId: string): void {
+  if (!(caller.readsAll || (caller.readsOwn && caller.projectId === projectId))) throw forbidden();
 }
 
-/** Refuses a non-admin caller (the amphora API is for operators). */
+/** Octavia's `load-balancer:write` on a project's resource: its own project's members, and admins. */
+export function ensureWrite(caller: Caller, projectId: string): void {
+  if (!(caller.admin || (caller.writesOwn && caller.projectId === projectId))) throw forbidden();
+}
+
+/** Octavia's `load-balancer:admin`: the amphora API and load-balancer failover are for operators. */
 export function ensureAdmin(caller: Caller): void {
-  if (!caller.admin) throw new ApiFault(403, 'Policy does not allow this request to be performed.');
+  if (!caller.admin) throw forbidden();
+}
+
+/**
+ * The project a listing covers: the one asked for, if the caller may read it; else the caller's own; every project
+ * (undefined) for a global reader who names none.
+ */
+export function listedProject(caller: Caller, asked: string | undefined): string | undefined {
+  if (asked !== undefined) {
+    ensureRead(caller, asked);
+    return asked;
+  }
+  if (caller.readsAll) return undefined;
+  if (!caller.readsOwn || caller.projectId === undefined) throw forbidden();
+  return caller.projectId;
 }
 
 /** Octavia's `fields` query parameter, repeated or comma-separated: the fields to keep in each answer. */

@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { CreateLoadBalancerInput } from '../../models';
 import type { PublicLoadBalancer, PublishedLoadBalancer } from '../load-balancers';
-import { ensureProject, readBody, readValue, requestedFields, type ApiDependencies, type ApiEnv } from './context';
+import {
+  ensureAdmin,
+  ensureRead,
+  ensureWrite,
+  listedProject,
+  readBody,
+  readValue,
+  requestedFields,
+  type ApiDependencies,
+  type ApiEnv,
+} from './context';
 import { ApiFault, invalidField } from './faults';
 import { CascadeSchema, CreateLoadBalancerBody, LimitSchema, UpdateLoadBalancerBody, UuidSchema } from './schemas';
 import { checkVipTarget } from './vip-target';
@@ -28,10 +38,13 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
 
   // The record as its entity last published it: no worker is needed to read it, and a change goes to the entity, which
   // checks the record's state itself.
-  const find = async (c: Context<ApiEnv>) => {
+  const find = async (c: Context<ApiEnv>, access: 'read' | 'write' | 'admin') => {
     const id = readValue(UuidSchema, c.req.param('id'), 'id');
     const published = await controller.requirePublished(id);
-    ensureProject(c.get('caller'), published.record.projectId);
+    const caller = c.get('caller');
+    if (access === 'read') ensureRead(caller, published.record.projectId);
+    else if (access === 'write') ensureWrite(caller, published.record.projectId);
+    else ensureAdmin(caller);
     if (controller.isStale(published)) c.header('Warning', staleWarning(published));
     return published;
   };
@@ -40,7 +53,7 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
     const { loadbalancer: body } = await readBody(c, CreateLoadBalancerBody);
     const caller = c.get('caller');
     const projectId = body.project_id ?? body.tenant_id ?? caller.projectId ?? 'admin';
-    ensureProject(caller, projectId);
+    ensureWrite(caller, projectId);
     if (body.availability_zone && !settings.availabilityZones.includes(body.availability_zone)) {
       throw invalidField(
         'availability_zone',
@@ -94,7 +107,7 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
     const limit = query.limit === undefined ? undefined : readValue(LimitSchema, query.limit, 'limit');
     const filters = Object.entries(FILTERS).filter(([name]) => query[name] !== undefined);
     let found = await controller.list({
-      projectId: caller.admin ? query.project_id : caller.projectId,
+      projectId: listedProject(caller, query.project_id),
       name: query.name,
       provisioningStatus: query.provisioning_status,
     });
@@ -119,14 +132,14 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
   });
 
   routes.get('/:id', async (c) => {
-    const { record } = await find(c);
+    const { record } = await find(c, 'read');
     const fields = requestedFields(c);
     return c.json({ loadbalancer: pick(loadBalancerView(record), fields) });
   });
 
   routes.put('/:id', async (c) => {
     const { loadbalancer: body } = await readBody(c, UpdateLoadBalancerBody);
-    const view = await find(c);
+    const view = await find(c, 'write');
     const updated = await controller.update(view.record.id, {
       ...(body.name != null ? { name: body.name } : {}),
       ...(body.description != null ? { description: body.description } : {}),
@@ -139,13 +152,13 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
   routes.delete('/:id', async (c) => {
     // Bad input is a 400 whether or not the load balancer exists: check it before looking.
     const cascade = readValue(CascadeSchema, c.req.query('cascade'), 'cascade');
-    const view = await find(c);
+    const view = await find(c, 'write');
     await controller.delete(view.record.id, cascade);
     return c.body(null, 204);
   });
 
   routes.get('/:id/status', async (c) => {
-    const { record } = await find(c);
+    const { record } = await find(c, 'read');
     return c.json({
       statuses: {
         loadbalancer: {
@@ -159,8 +172,9 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
     });
   });
 
+  // Octavia's default policy keeps failover for operators: it rebuilds amphorae, which a tenant cannot see.
   routes.put('/:id/failover', async (c) => {
-    const view = await find(c);
+    const view = await find(c, 'admin');
     await controller.failover(view.record.id);
     return c.body(null, 202);
   });

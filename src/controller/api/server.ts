@@ -2,11 +2,13 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../config';
 import type { NoopCloud } from '../../drivers/noop/cloud';
+import { OpenStackSession } from '../../drivers/openstack/session';
 import type { Logger } from '../../logger';
 import { LoadBalancerController } from '../load-balancers';
 import { requireApiTokens } from '../settings';
 import { createApiApp } from './app';
 import type { NetworkLookups } from './context';
+import { KeystoneAuthenticator } from './keystone-auth';
 
 /** A running API server. */
 export interface ApiServer {
@@ -51,7 +53,15 @@ export async function startApiServer(
   const controller = new LoadBalancerController(client, config.taskQueue, {
     workerWaitMs: settings.api.workerWaitMs,
   });
-  const app = createApiApp({ controller, settings, logger, noopCloud, network });
+  const { auth } = settings.api;
+  // Keystone mode: the service user's session validates the tokens clients present.
+  let identity: OpenStackSession | undefined;
+  let keystone: KeystoneAuthenticator | undefined;
+  if (auth.mode === 'keystone') {
+    identity = new OpenStackSession(auth.identity, { logger });
+    keystone = new KeystoneAuthenticator(identity, { policy: auth.policy, cacheTtlMs: auth.cacheTtlMs, logger });
+  }
+  const app = createApiApp({ controller, settings, logger, noopCloud, network, keystone });
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: settings.api.host, port: port ?? settings.api.port }, () =>
       resolve(started),
@@ -64,6 +74,9 @@ export async function startApiServer(
   logger.info({ url, auth: settings.api.auth.mode, taskQueue: config.taskQueue }, 'api server listening');
   return {
     url,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      identity?.close();
+    },
   };
 }

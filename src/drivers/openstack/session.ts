@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from './logger';
 import { ServiceResilience, type ResilienceOptions } from './resilience';
 import { ServiceClient, type Credentials } from './service-client';
 import type { OpenStackSettings } from './settings';
+import { validateToken, type ValidatedToken } from './token-validation';
 
 export interface SessionOptions {
   logger?: Logger;
@@ -76,6 +77,27 @@ export class OpenStackSession implements Credentials {
         return current.value.reveal();
       }
       throw err;
+    }
+  }
+
+  /**
+   * Asks Keystone whose `subjectToken` is and what it may do, as this session's service user (Keystone lets users
+   * with the `service` or `admin` role validate other tokens). A refused service token is renewed once.
+   *
+   * @returns undefined when Keystone does not know the token (unknown, expired or revoked).
+   * @throws what Keystone or the network failed with; the circuit breaker opens when Keystone keeps failing.
+   */
+  async validateToken(subjectToken: string): Promise<ValidatedToken | undefined> {
+    const ask = (serviceToken: string) =>
+      this.identityResilience.guarded(() =>
+        validateToken(this.identityHttp, this.settings.authUrl, serviceToken, subjectToken, this.now),
+      );
+    const serviceToken = await this.token();
+    try {
+      return await ask(serviceToken);
+    } catch (err) {
+      if (!(err instanceof OpenStackHttpError) || err.status !== 401) throw err;
+      return ask(await this.renew(serviceToken));
     }
   }
 

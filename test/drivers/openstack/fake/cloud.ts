@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiFault, failure, readBody, type Reply, type RequestContext, type Router, type Service } from './http';
-import { keystoneRoutes, TokenStore, unauthorized, type KeystoneConfig } from './keystone';
+import { keystoneRoutes, TokenStore, unauthorized, UserStore, type KeystoneConfig } from './keystone';
 import { MisbehaviourPlan, type Misbehaviour, type RequestMatch } from './misbehaviour';
 import { novaRoutes } from './nova-attachments';
 import type { NovaConfig } from './nova-servers';
@@ -41,6 +41,8 @@ const PREFIXES: [string, Service][] = [
 export class FakeOpenStack {
   readonly state = new FakeState();
   readonly tokens = new TokenStore();
+  /** Keystone's users: the service user, and any a test adds (`users.add`). */
+  readonly users = new UserStore();
   readonly plan = new MisbehaviourPlan();
   readonly requests: SeenRequest[] = [];
   /** Handler crashes: a bug in the fake, which tests assert is empty. */
@@ -63,7 +65,7 @@ export class FakeOpenStack {
       maxLimit: options.maxLimit ?? 1000,
     };
     this.routers = {
-      identity: keystoneRoutes(this.tokens, baseUrl, keystoneConfig),
+      identity: keystoneRoutes({ tokens: this.tokens, users: this.users, baseUrl, config: keystoneConfig }),
       compute: novaRoutes({ state: this.state, config: novaConfig, baseUrl }),
       network: neutronRoutes({ state: this.state, maxLimit: options.neutronMaxLimit, baseUrl }),
     };
