@@ -121,9 +121,11 @@ describe('the Octavia v2 REST API over real HTTP, on the real dev server with no
       'MASTER',
     ]);
 
-    expect((await projectA('PUT', `/v2/lbaas/loadbalancers/${id}/failover`)).status).toBe(202);
+    // Failover is an operator's, as in Octavia's default policy: the project that owns the load balancer may not.
+    expect((await projectA('PUT', `/v2/lbaas/loadbalancers/${id}/failover`)).status).toBe(403);
+    expect((await admin('PUT', `/v2/lbaas/loadbalancers/${id}/failover`)).status).toBe(202);
     expect(lbOf(await projectA('GET', `/v2/lbaas/loadbalancers/${id}`)).provisioning_status).toBe('PENDING_UPDATE');
-    expect((await projectA('PUT', `/v2/lbaas/loadbalancers/${id}/failover`)).status).toBe(409);
+    expect((await admin('PUT', `/v2/lbaas/loadbalancers/${id}/failover`)).status).toBe(409);
     await untilStatus(projectA, id, 'ACTIVE');
     const replaced = (await admin('GET', `/v2/octavia/amphorae?loadbalancer_id=${id}`)).body.amphorae as {
       id: string;

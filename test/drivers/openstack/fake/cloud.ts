@@ -50,15 +50,17 @@ export class FakeOpenStack {
   private readonly server: Server;
   private readonly routers: Record<Service, Router>;
   private url = '';
+  private readonly keystoneConfig: KeystoneConfig;
 
   private constructor(readonly options: FakeCloudOptions) {
     const baseUrl = () => this.url;
-    const keystoneConfig: KeystoneConfig = {
+    const keystoneConfig: KeystoneConfig = (this.keystoneConfig = {
       tokenLifetimeMs: options.tokenLifetimeMs ?? 3_600_000,
       regions: options.regions ?? ['RegionOne'],
       omitServices: options.omitServices ?? [],
       networkEndpointSuffix: options.networkEndpointSuffix ?? '',
-    };
+      endpointOverrides: {},
+    });
     const novaConfig: NovaConfig = {
       buildDelayMs: options.buildDelayMs ?? 30,
       detachDelayMs: options.detachDelayMs ?? 30,
@@ -90,6 +92,11 @@ export class FakeOpenStack {
   /** OS_AUTH_URL of this cloud. */
   get authUrl(): string {
     return `${this.url}/identity/v3`;
+  }
+
+  /** Lists `url` in the service catalog as the endpoint of `type` (another service, or one this cloud has). */
+  setCatalogEndpoint(type: string, url: string): void {
+    this.keystoneConfig.endpointOverrides[type] = url;
   }
 
   /** Makes the next `times` matching requests misbehave. */

@@ -19,6 +19,8 @@ export interface KeystoneConfig {
   omitServices: ('compute' | 'network')[];
   /** Appended to the network endpoint's URL (some clouds register Neutron as .../v2.0). */
   networkEndpointSuffix: string;
+  /** Services whose endpoint is elsewhere (the API under test's `load-balancer`, or `network` served by it). */
+  endpointOverrides: Record<string, string>;
 }
 
 const unauthorized = () => keystoneFault(401, 'Unauthorized', 'The request you have made requires authentication.');
@@ -113,17 +115,16 @@ function catalog(baseUrl: string, config: KeystoneConfig) {
         url,
       })),
     );
-  const services = [
-    { type: 'identity', name: 'keystone', id: 'svc-identity', endpoints: endpoints(`${baseUrl}/identity`) },
-    { type: 'compute', name: 'nova', id: 'svc-compute', endpoints: endpoints(`${baseUrl}/compute/v2.1`) },
-    {
-      type: 'network',
-      name: 'neutron',
-      id: 'svc-network',
-      endpoints: endpoints(`${baseUrl}/network${config.networkEndpointSuffix}`),
-    },
-  ];
-  return services.filter((service) => !config.omitServices.includes(service.type as 'compute' | 'network'));
+  const urls: Record<string, string> = {
+    identity: `${baseUrl}/identity`,
+    compute: `${baseUrl}/compute/v2.1`,
+    network: `${baseUrl}/network${config.networkEndpointSuffix}`,
+    ...config.endpointOverrides,
+  };
+  const names: Record<string, string> = { identity: 'keystone', compute: 'nova', network: 'neutron' };
+  return Object.entries(urls)
+    .filter(([type]) => !config.omitServices.includes(type as 'compute' | 'network'))
+    .map(([type, url]) => ({ type, name: names[type] ?? type, id: `svc-${type}`, endpoints: endpoints(url) }));
 }
 
 // Keystone prints microseconds: 2026-11-22T04:45:08.000000Z
