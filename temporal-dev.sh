@@ -8,6 +8,7 @@
 #   ./temporal-dev.sh status       say whether the background server runs
 #   ./temporal-dev.sh path         print the path of the CLI (installing it if needed)
 #   ./temporal-dev.sh search-attributes   print the custom search attributes, one NAME=TYPE a line
+#   ./temporal-dev.sh dynamic-config      print the server's dynamic config values, one KEY=VALUE a line
 #
 # Environment (all optional):
 #   TEMPORAL_CLI              path of a temporal binary to use instead of looking for one
@@ -44,6 +45,26 @@ readonly SEARCH_ATTRIBUTES=(
   "AmphoraOperation=Keyword"
   "AmphoraIds=KeywordList"
 )
+
+# Dynamic config of the dev server (the one place: the test harness and the bench read it with `dynamic-config`).
+# start-dev runs one history shard, and each shard reads its task queues through a rate limiter of 20 reads a
+# second: every dispatch of a workflow or activity task waited for the next 50 ms slot, so an empty workflow took
+# 50 ms and each activity added 50 more (issue #19). A production cluster has hundreds of shards; here one shard
+# reads at once. Timers: a timer due within timerProcessorMaxTimeShift (1 s) of now fired up to a second late,
+# which made every 100-200 ms retry backoff a second long. Eager execution hands a workflow task's first activity,
+# and a start's first workflow task, to the worker that asked, without a trip through matching.
+readonly DYNAMIC_CONFIG=(
+  "history.transferProcessorMaxPollRPS=10000"
+  "history.visibilityProcessorMaxPollRPS=10000"
+  "history.timerProcessorMaxPollRPS=10000"
+  "history.timerProcessorMaxTimeShift=\"10ms\""
+  "system.enableActivityEagerExecution=true"
+  "system.enableEagerWorkflowStart=true"
+)
+
+# SQLite in WAL mode with normal sync: commits survive a crash of the server, and may lose the last ones on a power
+# loss (a dev server's trade); the default rollback journal with full sync costs ~8 ms a commit here.
+readonly SQLITE_PRAGMAS=("journal_mode=wal" "synchronous=normal")
 
 say() { printf 'temporal-dev: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -104,9 +125,15 @@ ensure_cli() {
 server_args() {
   local -a args=(server start-dev --ip "$ip" --port "$port" --ui-port "$ui_port" --db-filename "$db_file"
     --namespace "$namespace" --log-level warn)
-  local attribute
+  local attribute value pragma
   for attribute in "${SEARCH_ATTRIBUTES[@]}"; do
     args+=(--search-attribute "$attribute")
+  done
+  for value in "${DYNAMIC_CONFIG[@]}"; do
+    args+=(--dynamic-config-value "$value")
+  done
+  for pragma in "${SQLITE_PRAGMAS[@]}"; do
+    args+=(--sqlite-pragma "$pragma")
   done
   # With encrypted payloads, the Web UI decodes them through `amphora codec-server` (see the README).
   if [[ -n "${TEMPORAL_UI_CODEC_ENDPOINT:-}" ]]; then
@@ -242,6 +269,7 @@ case "${1:-start}" in
   status) cmd_status ;;
   path) ensure_cli ;;
   search-attributes) printf '%s\n' "${SEARCH_ATTRIBUTES[@]}" ;;
-  -h | --help | help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$1'. Use one of: install, start, up, down, status, path, search-attributes." ;;
+  dynamic-config) printf '%s\n' "${DYNAMIC_CONFIG[@]}" ;;
+  -h | --help | help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1'. Use one of: install, start, up, down, status, path, search-attributes, dynamic-config." ;;
 esac

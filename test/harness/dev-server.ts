@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/contracts';
-import { ensureTemporalCli } from './temporal-cli';
+import { ensureTemporalCli, scriptDynamicConfigArgs } from './temporal-cli';
 
 /**
  * Starts an ephemeral Temporal dev server (the pinned CLI, state in memory) on 127.0.0.1 and a free port, with the
- * custom search attributes registered. With `uiPort`, the Web UI is served on that port too, decoding payloads through
+ * custom search attributes registered and the dynamic config `temporal-dev.sh` uses. With `uiPort`, the Web UI is served on that port too, decoding payloads through
  * `uiCodecEndpoint` when given.
  */
 export async function startDevServer(
@@ -18,7 +18,10 @@ export async function startDevServer(
       searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'error' },
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
-      ...(options.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] } : {}),
+      extraArgs: [
+        ...scriptDynamicConfigArgs(),
+        ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+      ],
     },
   });
 }

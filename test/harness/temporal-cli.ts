@@ -23,3 +23,11 @@ export function scriptSearchAttributes(): string[] {
     .trim()
     .split('\n');
 }
+
+/** The dynamic config `temporal-dev.sh` starts its server with, as `--dynamic-config-value` arguments. */
+export function scriptDynamicConfigArgs(): string[] {
+  return execFileSync(join(PROJECT_DIR, 'temporal-dev.sh'), ['dynamic-config'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .flatMap((value) => ['--dynamic-config-value', value]);
+}
