@@ -18,6 +18,11 @@ export interface StartWorkerOptions {
 export interface RunningWorker {
   worker: Worker;
   drivers: Drivers;
+  /**
+   * The worker's connection: a client built on it (`new Client({ connection })`) can start workflows eagerly, their
+   * first task handed to this worker in the start call's answer, without a trip through matching.
+   */
+  connection: NativeConnection;
   /** Resolves when the worker has stopped (after `stop()` or a shutdown signal). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -79,6 +84,7 @@ export async function startWorker(
   return {
     worker,
     drivers,
+    connection,
     done,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();

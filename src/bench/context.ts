@@ -7,6 +7,8 @@ import type { NetworkSeed } from '../drivers/noop/seed';
 /** What every bench scenario runs against. */
 export interface BenchContext {
   client: Client;
+  /** A client on the worker's own connection, which can start workflows eagerly. */
+  eagerClient: Client;
   taskQueue: string;
   drivers: NoopDrivers;
   timing: Timing;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
 import { loadConfig } from '../config';
@@ -11,6 +12,9 @@ import type { Timing } from '../models';
 import { ALL_SEARCH_ATTRIBUTES } from '../contracts';
 import { startWorker } from '../worker';
 import { benchActivities } from './activities';
+import { BUSY_PERCENT, loadAverage, othersCpuPercent, OthersSampler } from './machine';
+import { OPERATION_KINDS, operationShape, operationsAt, type OperationLevel, type OperationShape } from './operations';
+import { findServerPid } from './server-process';
 import { BENCH_NETWORKS, type BenchContext } from './context';
 import { renderTable } from './report';
 import {
@@ -21,10 +25,11 @@ import {
   timedFloor,
   timedHello,
   timedRollback,
+  timedYardstick,
 } from './scenarios';
-import { failoverStorm } from './storm';
+import { failoverStorm, type StormResult } from './storm';
 import { round } from './stats';
-import { BENCH_WORKER_OPTIONS, SERVER_DYNAMIC_CONFIG } from './tuning';
+import { BENCH_WORKER_OPTIONS, serverDynamicConfig } from './tuning';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const quick = process.argv.includes('--quick');
@@ -40,59 +45,75 @@ const TIMING: Timing = {
 };
 
 const PLAN = quick
-  ? { samples: 40, levels: { 1: 40, 10: 100, 100: 400, 500: 1000 }, stormSizes: [100, 1000], stormBootMs: 2000 }
+  ? {
+      samples: 40,
+      levels: { 1: 40, 10: 100, 100: 400, 500: 1000 },
+      operations: { 1: 10, 10: 50, 100: 200 },
+      stormSizes: [100, 1000],
+      stormBootMs: 2000,
+    }
   : {
       samples: 200,
       levels: { 1: 100, 10: 400, 100: 1500, 500: 3000 },
+      operations: { 1: 40, 10: 200, 100: 500 },
       stormSizes: [100, 300, 1000],
       stormBootMs: 2000,
     };
 
-/**
- * `npm run bench [-- --quick]`: everything on one ephemeral dev server in one run, noop drivers, results as ratios
- * measured side by side. Writes bench/results/latest.json and prints a markdown table.
- */
-async function main(): Promise<void> {
-  const logger = createLogger(process.env.AMPHORA_LOG_LEVEL ?? 'error');
-  installTemporalLogging(logger);
-  const cli =
-    execFileSync(join(PROJECT_DIR, 'temporal-dev.sh'), ['path'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
-  say(`mode ${quick ? 'quick' : 'full'}; starting an in-memory dev server (${cli})`);
+/** Nova boots take 30-60 s: the storm that matters to an operator runs at this boot time. */
+const REAL_BOOT = { count: 1000, bootMs: 30_000 };
+
+type Logger = ReturnType<typeof createLogger>;
+
+/** An in-memory dev server with the dynamic config users run (`temporal-dev.sh dynamic-config`), and its pid. */
+async function startServer(cli: string): Promise<{ server: TestWorkflowEnvironment; serverPid?: number }> {
   const server = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: cli },
       ip: '127.0.0.1',
       searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
-      extraArgs: SERVER_DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+      extraArgs: serverDynamicConfig(PROJECT_DIR).flatMap((value) => ['--dynamic-config-value', value]),
     },
   });
+  const serverPid = findServerPid(server.address.split(':').pop() ?? '');
+  if (serverPid === undefined) say('the dev server process was not found: server CPU reads as 0');
+  return { server, serverPid };
+}
+
+/** Latency, throughput and the operations table, on one server with a worker whose drivers answer at once. */
+async function steadyPhase(cli: string, logger: Logger, watch: (pid?: number) => () => void) {
+  const { server, serverPid } = await startServer(cli);
+  const watched = watch(serverPid);
   const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, AMPHORA_TASK_QUEUE: 'bench' });
   const drivers = createNoopDrivers({ buildDelayMs: 0, networks: BENCH_NETWORKS });
-  const stormDrivers = createNoopDrivers({ buildDelayMs: PLAN.stormBootMs, networks: BENCH_NETWORKS });
-  const workflowsPath = require.resolve('./workflows');
   const worker = await startWorker(config, logger, {
     drivers,
     worker: {
       ...BENCH_WORKER_OPTIONS,
-      workflowsPath,
+      workflowsPath: require.resolve('./workflows'),
       activities: { ...createActivities(drivers), ...benchActivities },
     },
   });
-  const stormWorker = await startWorker({ ...config, taskQueue: 'bench-storm' }, logger, {
-    drivers: stormDrivers,
-    worker: { ...BENCH_WORKER_OPTIONS, workflowsPath, activities: createActivities(stormDrivers) },
-  });
-  const ctx: BenchContext = { client: server.client, taskQueue: config.taskQueue, drivers, timing: TIMING };
-
+  const eagerClient = new Client({ connection: worker.connection, namespace: config.temporal.namespace });
+  const ctx: BenchContext = {
+    client: server.client,
+    eagerClient,
+    taskQueue: config.taskQueue,
+    drivers,
+    timing: TIMING,
+  };
   try {
     say('warming up');
     for (let i = 0; i < 10; i += 1) await Promise.all([timedCreate(ctx), timedFloor(ctx), timedHello(ctx)]);
 
-    say(`latency: createLoadBalancer, floor, hello, rollback, direct; ${PLAN.samples} samples each, interleaved`);
+    say(`latency: create, floor, hello, empty (also started eagerly), rollback, direct; ${PLAN.samples} samples each`);
     const latency = await interleaved(PLAN.samples, {
       create: () => timedCreate(ctx),
       floor: () => timedFloor(ctx),
       hello: () => timedHello(ctx),
+      hello_eager_start: () => timedYardstick(ctx, 'hello', true),
+      empty: () => timedYardstick(ctx, 'empty'),
+      empty_eager_start: () => timedYardstick(ctx, 'empty', true),
       rollback: () => timedRollback(ctx),
       direct: () => timedDirect(ctx),
     });
@@ -103,47 +124,130 @@ async function main(): Promise<void> {
       throughput[level] = await throughputAt(ctx, Number(level), total);
     }
 
-    // The headline is 1000 at once; smaller storms show where parallelism holds and where throughput takes over.
-    const stormBySize: Record<string, Awaited<ReturnType<typeof failoverStorm>>> = {};
-    for (const count of PLAN.stormSizes) {
-      say(`storm: ${count} failovers at once, boot latency ${PLAN.stormBootMs} ms`);
-      stormBySize[count] = await failoverStorm(server.client, 'bench-storm', stormDrivers, {
-        count,
-        bootMs: PLAN.stormBootMs,
-        timing: TIMING,
-      });
+    const operations: Record<string, Record<string, OperationLevel>> = {};
+    const shapes: Record<string, OperationShape> = {};
+    for (const kind of OPERATION_KINDS) {
+      operations[kind] = {};
+      for (const [level, total] of Object.entries(PLAN.operations)) {
+        say(`operations: ${kind} at concurrency ${level} (${total})`);
+        const { level: measured, sampleWorkflowId } = await operationsAt(ctx, serverPid, kind, Number(level), total);
+        operations[kind][level] = measured;
+        shapes[kind] ??= await operationShape(server.client, sampleWorkflowId);
+      }
     }
-    const storm = stormBySize[Math.max(...PLAN.stormSizes)];
-    if (!storm) throw new Error('no storm was run');
-
-    const ratio = (a: number, b: number) => round(a / b, 3);
-    const results = {
-      mode: quick ? 'quick' : 'full',
-      finishedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
-      overhead_ratio: ratio(latency.create?.p50 ?? NaN, latency.floor?.p50 ?? NaN),
-      lb_create_vs_hello: ratio(latency.create?.p50 ?? NaN, latency.hello?.p50 ?? NaN),
-      rollback_vs_create: ratio(latency.rollback?.p50 ?? NaN, latency.create?.p50 ?? NaN),
-      direct_vs_temporal: ratio(latency.direct?.p50 ?? NaN, latency.create?.p50 ?? NaN),
-      storm_total_over_latency: storm.storm_total_over_latency,
-      storm_peak_rss_mb: storm.storm_peak_rss_mb,
-      throughput,
-      latency_ms: latency,
-      storm,
-      storm_by_size: Object.fromEntries(
-        Object.entries(stormBySize).map(([count, result]) => [count, result.storm_total_over_latency]),
-      ),
-    };
-    const dir = join(PROJECT_DIR, 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`${renderTable(results)}\n`);
-    say(`wrote ${join('bench', 'results', 'latest.json')}`);
+    return { latency, throughput, operations, shapes };
   } finally {
-    await stormWorker.stop();
+    watched();
     await worker.stop();
     await server.teardown();
   }
+}
+
+/**
+ * Failover storms, on a fresh server (what the steady phase left in its database would slow them): at a short boot
+ * (a measure of CPU) and at a real Nova boot time.
+ */
+async function stormPhase(cli: string, logger: Logger, watch: (pid?: number) => () => void) {
+  const { server, serverPid } = await startServer(cli);
+  const watched = watch(serverPid);
+  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address });
+  const storm = async (count: number, bootMs: number) => {
+    const drivers = createNoopDrivers({ buildDelayMs: bootMs, networks: BENCH_NETWORKS });
+    const taskQueue = `bench-storm-${count}-${bootMs}`;
+    const worker = await startWorker({ ...config, taskQueue }, logger, {
+      drivers,
+      worker: {
+        ...BENCH_WORKER_OPTIONS,
+        workflowsPath: require.resolve('./workflows'),
+        activities: createActivities(drivers),
+      },
+    });
+    try {
+      say(`storm: ${count} failovers at once, boot latency ${bootMs} ms`);
+      return await failoverStorm(server.client, taskQueue, drivers, { count, bootMs, timing: TIMING, serverPid });
+    } finally {
+      await worker.stop();
+    }
+  };
+  try {
+    // The headline is 1000 at once; smaller storms show where parallelism holds and where throughput takes over.
+    const stormBySize: Record<string, StormResult> = {};
+    for (const count of PLAN.stormSizes) stormBySize[count] = await storm(count, PLAN.stormBootMs);
+    const realBoot = await storm(REAL_BOOT.count, REAL_BOOT.bootMs);
+    return { stormBySize, realBoot };
+  } finally {
+    watched();
+    await server.teardown();
+  }
+}
+
+/**
+ * `npm run bench [-- --quick]`: noop drivers on in-memory dev servers, results as ratios measured side by side.
+ * Writes bench/results/latest.json and prints a markdown table; refuses to write when other programs took CPU.
+ */
+async function main(): Promise<void> {
+  const logger = createLogger(process.env.AMPHORA_LOG_LEVEL ?? 'error');
+  installTemporalLogging(logger);
+  const cli =
+    execFileSync(join(PROJECT_DIR, 'temporal-dev.sh'), ['path'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+  const loadBefore = loadAverage();
+  const othersBefore = await othersCpuPercent(3_000);
+  say(`machine: load average ${loadBefore}, other processes use ${othersBefore} % of a core`);
+  say(`mode ${quick ? 'quick' : 'full'}; dev server ${cli}`);
+  const othersDuring: number[] = [];
+  // Each phase's server is the bench's own: its CPU is not another program's. Read while it still runs.
+  const watch = (pid?: number) => {
+    const sampler = new OthersSampler(pid);
+    return () => othersDuring.push(sampler.percent());
+  };
+  const steady = await steadyPhase(cli, logger, watch);
+  const storms = await stormPhase(cli, logger, watch);
+
+  const { latency, throughput, operations, shapes } = steady;
+  const storm = storms.stormBySize[Math.max(...PLAN.stormSizes)];
+  if (!storm) throw new Error('no storm was run');
+  const ratio = (a: number, b: number) => round(a / b, 3);
+  const busyDuring = Math.max(0, ...othersDuring);
+  const results = {
+    mode: quick ? 'quick' : 'full',
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      node: process.version,
+      load_average_before: loadBefore,
+      others_cpu_percent_before: othersBefore,
+      others_cpu_percent_during: busyDuring,
+    },
+    overhead_ratio: ratio(latency.create?.p50 ?? NaN, latency.floor?.p50 ?? NaN),
+    lb_create_vs_hello: ratio(latency.create?.p50 ?? NaN, latency.hello?.p50 ?? NaN),
+    rollback_vs_create: ratio(latency.rollback?.p50 ?? NaN, latency.create?.p50 ?? NaN),
+    direct_vs_temporal: ratio(latency.direct?.p50 ?? NaN, latency.create?.p50 ?? NaN),
+    storm_total_over_latency: storm.storm_total_over_latency,
+    storm_peak_rss_mb: storm.storm_peak_rss_mb,
+    throughput,
+    latency_ms: latency,
+    storm,
+    storm_by_size: Object.fromEntries(
+      Object.entries(storms.stormBySize).map(([count, result]) => [count, result.storm_total_over_latency]),
+    ),
+    storm_real_boot: storms.realBoot,
+    operations,
+    operation_shapes: shapes,
+  };
+  process.stdout.write(`${renderTable(results)}\n`);
+  const busy = Math.max(othersBefore, busyDuring);
+  if (busy > BUSY_PERCENT) {
+    say(
+      `not writing results: other processes used ${busy} % of a core (more than ${BUSY_PERCENT} %), which moves ` +
+        'the figures. Run the bench on a quiet machine.',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const dir = join(PROJECT_DIR, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  say(`wrote ${join('bench', 'results', 'latest.json')}`);
 }
 
 main().catch((err: unknown) => {

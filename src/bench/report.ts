@@ -1,4 +1,6 @@
+import type { OperationLevel, OperationShape } from './operations';
 import type { Percentiles } from './stats';
+import type { StormResult } from './storm';
 
 interface Results {
   mode: string;
@@ -13,8 +15,12 @@ interface Results {
     { ours: number; floor: number; ratio: number; worker_cpu_percent: number; worker_rss_mb: number }
   >;
   latency_ms: Record<string, Percentiles>;
-  storm: { amphorae: number; latency_ms: number; total_ms: number; failed: number };
+  storm: StormResult;
   storm_by_size: Record<string, number>;
+  storm_real_boot: StormResult;
+  operations: Record<string, Record<string, OperationLevel>>;
+  operation_shapes: Record<string, OperationShape>;
+  machine: { load_average_before: number; others_cpu_percent_before: number; others_cpu_percent_during: number };
 }
 
 const mark = (ok: boolean) => (ok ? '✔' : '✖');
@@ -47,6 +53,30 @@ export function renderTable(r: Results): string {
       ([level, t]) =>
         `| ${level} | ${t.ours} | ${t.floor} | ${t.ratio} ${mark(t.ratio >= 0.9)} | ${t.worker_cpu_percent} | ${t.worker_rss_mb} |`,
     ),
+    '',
+    `| storm | failovers | boot (ms) | total (ms) | total / boot | failed | CPU ms per failover (bench + server) | peak RSS MiB |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...[r.storm, r.storm_real_boot].map(
+      (storm) =>
+        `| ${storm === r.storm_real_boot ? 'real boot' : 'short boot'} | ${storm.amphorae} | ${storm.latency_ms} | ${storm.total_ms} | ${storm.storm_total_over_latency}${storm === r.storm_real_boot ? ` (target ≤ 1.5 ${mark(storm.storm_total_over_latency <= 1.5)})` : ''} | ${storm.failed} | ${storm.worker_cpu_ms_per_failover} + ${storm.server_cpu_ms_per_failover} | ${storm.storm_peak_rss_mb} |`,
+    ),
+    '',
+    '| operation | concurrency | ops/s | p50 ms | p95 ms | CPU ms/op bench | CPU ms/op server | peak RSS MiB |',
+    '|---|---|---|---|---|---|---|---|',
+    ...Object.entries(r.operations).flatMap(([kind, levels]) =>
+      Object.entries(levels).map(
+        ([level, o]) =>
+          `| ${kind} | ${level} | ${o.ops_per_s} | ${o.p50_ms} | ${o.p95_ms} | ${o.worker_cpu_ms_per_op} | ${o.server_cpu_ms_per_op} | ${o.peak_rss_mb} |`,
+      ),
+    ),
+    '',
+    '| operation | workflows | history events | workflow tasks |',
+    '|---|---|---|---|',
+    ...Object.entries(r.operation_shapes).map(
+      ([kind, shape]) => `| ${kind} | ${shape.workflows} | ${shape.history_events} | ${shape.workflow_tasks} |`,
+    ),
+    '',
+    `Machine before the run: load average ${r.machine.load_average_before}; other processes used ${r.machine.others_cpu_percent_before} % of a core before and ${r.machine.others_cpu_percent_during} % during the run.`,
   ];
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@ import { startCreateLoadBalancer } from '../controller/operations';
 import { benchRequest, runPool, type BenchContext } from './context';
 import { ResourceSampler } from './resources';
 import { percentiles, round, since, type Percentiles } from './stats';
-import { floorCreate, hello } from './workflows';
+import { empty, floorCreate, hello } from './workflows';
 
 let sequence = 0;
 const workflowId = (kind: string) => `bench-${kind}-${process.pid}-${(sequence += 1)}`;
@@ -34,10 +34,24 @@ export async function timedFloor(ctx: BenchContext, topology: 'SINGLE' | 'ACTIVE
   return since(started);
 }
 
-export async function timedHello(ctx: BenchContext): Promise<number> {
+/**
+ * One yardstick workflow, start to result: `hello` (one empty activity) or `empty` (none). With `eager`, started
+ * through the worker's own connection with eager start, as a client in the worker's process can.
+ */
+export async function timedYardstick(ctx: BenchContext, kind: 'hello' | 'empty', eager = false): Promise<number> {
+  const client = eager ? ctx.eagerClient : ctx.client;
   const started = performance.now();
-  await ctx.client.workflow.execute(hello, { taskQueue: ctx.taskQueue, workflowId: workflowId('hello'), args: [] });
+  await client.workflow.execute(kind === 'hello' ? hello : empty, {
+    taskQueue: ctx.taskQueue,
+    workflowId: workflowId(`${kind}${eager ? '-eager' : ''}`),
+    args: [],
+    requestEagerStart: eager,
+  });
   return since(started);
+}
+
+export function timedHello(ctx: BenchContext): Promise<number> {
+  return timedYardstick(ctx, 'hello');
 }
 
 /** A create that fails at its last step (updateVip), so every compensation runs. */

@@ -3,6 +3,7 @@ import type { NoopDrivers } from '../drivers';
 import { amphoraName, type AmphoraTemplate, type LoadBalancer, type Timing } from '../models';
 import { failoverAmphora } from '../workflows';
 import { ResourceSampler } from './resources';
+import { ownCpuMs, processCpuMs } from './server-process';
 import { round, since } from './stats';
 
 const TEMPLATE: AmphoraTemplate = {
@@ -58,6 +59,9 @@ export interface StormResult {
   failed: number;
   storm_total_over_latency: number;
   storm_peak_rss_mb: number;
+  /** CPU per failover: the bench process (worker and client) and the Temporal server. */
+  worker_cpu_ms_per_failover: number;
+  server_cpu_ms_per_failover: number;
 }
 
 /**
@@ -68,10 +72,11 @@ export async function failoverStorm(
   client: Client,
   taskQueue: string,
   drivers: NoopDrivers,
-  options: { count: number; bootMs: number; timing: Timing },
+  options: { count: number; bootMs: number; timing: Timing; serverPid?: number },
 ): Promise<StormResult> {
   const lbs = await seedLoadBalancers(drivers, options.count, options.bootMs);
   const sampler = new ResourceSampler(50);
+  const [ownBefore, serverBefore] = [ownCpuMs(), processCpuMs(options.serverPid)];
   const started = performance.now();
   const handles = await Promise.all(
     lbs.map((lb) =>
@@ -90,6 +95,7 @@ export async function failoverStorm(
   );
   const outcomes = await Promise.allSettled(handles.map((handle) => handle.result()));
   const totalMs = since(started);
+  const [ownAfter, serverAfter] = [ownCpuMs(), processCpuMs(options.serverPid)];
   const { peakRssMb } = sampler.stop();
   return {
     amphorae: options.count,
@@ -98,5 +104,7 @@ export async function failoverStorm(
     failed: outcomes.filter((outcome) => outcome.status === 'rejected').length,
     storm_total_over_latency: round(totalMs / options.bootMs, 3),
     storm_peak_rss_mb: peakRssMb,
+    worker_cpu_ms_per_failover: round((ownAfter - ownBefore) / options.count, 1),
+    server_cpu_ms_per_failover: round((serverAfter - serverBefore) / options.count, 1),
   };
 }

@@ -1,13 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
 
 /**
- * Dev-server settings the bench runs with: eager activity dispatch lets a workflow task's completion hand the next
- * activity straight to this worker, saving a round trip through matching for every step.
+ * The dev server's dynamic config, from `temporal-dev.sh dynamic-config` (the one place it is written, so the bench
+ * measures what users run): queue readers without the 20-a-second limit of a one-shard server, timers on time, eager
+ * activity and workflow dispatch.
  */
-export const SERVER_DYNAMIC_CONFIG = [
-  'system.enableActivityEagerExecution=true',
-  'system.enableEagerWorkflowStart=true',
-];
+export function serverDynamicConfig(projectDir: string): string[] {
+  return execFileSync(join(projectDir, 'temporal-dev.sh'), ['dynamic-config'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
+}
 
 /** Worker settings for many operations in flight: enough slots, pollers and cache for a thousand workflows. */
 export const BENCH_WORKER_OPTIONS: Partial<WorkerOptions> = {

@@ -37,6 +37,11 @@ export async function floorCreate(topology: 'SINGLE' | 'ACTIVE_STANDBY'): Promis
   return calls;
 }
 
+/** The least a workflow costs: started, one workflow task, completed. */
+export function empty(): Promise<number> {
+  return Promise.resolve(0);
+}
+
 /** The least a Temporal round trip costs: one workflow, one empty activity. */
 export async function hello(): Promise<number> {
   return instant();
