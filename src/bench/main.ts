@@ -80,8 +80,16 @@ async function startServer(cli: string): Promise<{ server: TestWorkflowEnvironme
   return { server, serverPid };
 }
 
-/** Latency, throughput and the operations table, on one server with a worker whose drivers answer at once. */
-async function steadyPhase(cli: string, logger: Logger, watch: (pid?: number) => () => void) {
+/**
+ * A fresh server and a worker whose drivers answer at once, for `measure`: the dev server's in-memory database slows
+ * as it fills, so each phase starts from an empty one.
+ */
+async function onFreshServer<T>(
+  cli: string,
+  logger: Logger,
+  watch: (pid?: number) => () => void,
+  measure: (ctx: BenchContext, server: TestWorkflowEnvironment, serverPid?: number) => Promise<T>,
+): Promise<T> {
   const { server, serverPid } = await startServer(cli);
   const watched = watch(serverPid);
   const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, AMPHORA_TASK_QUEUE: 'bench' });
@@ -105,42 +113,51 @@ async function steadyPhase(cli: string, logger: Logger, watch: (pid?: number) =>
   try {
     say('warming up');
     for (let i = 0; i < 10; i += 1) await Promise.all([timedCreate(ctx), timedFloor(ctx), timedHello(ctx)]);
-
-    say(`latency: create, floor, hello, empty (also started eagerly), rollback, direct; ${PLAN.samples} samples each`);
-    const latency = await interleaved(PLAN.samples, {
-      create: () => timedCreate(ctx),
-      floor: () => timedFloor(ctx),
-      hello: () => timedHello(ctx),
-      hello_eager_start: () => timedYardstick(ctx, 'hello', true),
-      empty: () => timedYardstick(ctx, 'empty'),
-      empty_eager_start: () => timedYardstick(ctx, 'empty', true),
-      rollback: () => timedRollback(ctx),
-      direct: () => timedDirect(ctx),
-    });
-
-    const throughput: Record<string, Awaited<ReturnType<typeof throughputAt>>> = {};
-    for (const [level, total] of Object.entries(PLAN.levels)) {
-      say(`throughput at concurrency ${level} (${total} creates, ours and floor)`);
-      throughput[level] = await throughputAt(ctx, Number(level), total);
-    }
-
-    const operations: Record<string, Record<string, OperationLevel>> = {};
-    const shapes: Record<string, OperationShape> = {};
-    for (const kind of OPERATION_KINDS) {
-      operations[kind] = {};
-      for (const [level, total] of Object.entries(PLAN.operations)) {
-        say(`operations: ${kind} at concurrency ${level} (${total})`);
-        const { level: measured, sampleWorkflowId } = await operationsAt(ctx, serverPid, kind, Number(level), total);
-        operations[kind][level] = measured;
-        shapes[kind] ??= await operationShape(server.client, sampleWorkflowId);
-      }
-    }
-    return { latency, throughput, operations, shapes };
+    return await measure(ctx, server, serverPid);
   } finally {
     watched();
     await worker.stop();
     await server.teardown();
   }
+}
+
+/** Latency of each scenario, interleaved, and creates per second against the floor. */
+async function steadyPhase(ctx: BenchContext) {
+  say(`latency: create, floor, hello, empty (also started eagerly), rollback, direct; ${PLAN.samples} samples each`);
+  const latency = await interleaved(PLAN.samples, {
+    create: () => timedCreate(ctx),
+    floor: () => timedFloor(ctx),
+    hello: () => timedHello(ctx),
+    hello_eager_start: () => timedYardstick(ctx, 'hello', true),
+    empty: () => timedYardstick(ctx, 'empty'),
+    empty_eager_start: () => timedYardstick(ctx, 'empty', true),
+    rollback: () => timedRollback(ctx),
+    direct: () => timedDirect(ctx),
+  });
+
+  const throughput: Record<string, Awaited<ReturnType<typeof throughputAt>>> = {};
+  for (const [level, total] of Object.entries(PLAN.levels)) {
+    say(`throughput at concurrency ${level} (${total} creates, ours and floor)`);
+    throughput[level] = await throughputAt(ctx, Number(level), total);
+  }
+
+  return { latency, throughput };
+}
+
+/** The operations an operator runs, each kind at each concurrency, and what each costs in history. */
+async function operationsPhase(ctx: BenchContext, server: TestWorkflowEnvironment, serverPid?: number) {
+  const operations: Record<string, Record<string, OperationLevel>> = {};
+  const shapes: Record<string, OperationShape> = {};
+  for (const kind of OPERATION_KINDS) {
+    operations[kind] = {};
+    for (const [level, total] of Object.entries(PLAN.operations)) {
+      say(`operations: ${kind} at concurrency ${level} (${total})`);
+      const { level: measured, sampleWorkflowId } = await operationsAt(ctx, serverPid, kind, Number(level), total);
+      operations[kind][level] = measured;
+      shapes[kind] ??= await operationShape(server.client, sampleWorkflowId);
+    }
+  }
+  return { operations, shapes };
 }
 
 /**
@@ -200,10 +217,11 @@ async function main(): Promise<void> {
     const sampler = new OthersSampler(pid);
     return () => othersDuring.push(sampler.percent());
   };
-  const steady = await steadyPhase(cli, logger, watch);
+  const steady = await onFreshServer(cli, logger, watch, steadyPhase);
+  const { operations, shapes } = await onFreshServer(cli, logger, watch, operationsPhase);
   const storms = await stormPhase(cli, logger, watch);
 
-  const { latency, throughput, operations, shapes } = steady;
+  const { latency, throughput } = steady;
   const storm = storms.stormBySize[Math.max(...PLAN.stormSizes)];
   if (!storm) throw new Error('no storm was run');
   const ratio = (a: number, b: number) => round(a / b, 3);
