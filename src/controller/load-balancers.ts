@@ -163,6 +163,25 @@ export class LoadBalancerController {
     return published;
   }
 
+  /**
+   * The load balancer for display: as last published, with its current and last operation when a worker answers
+   * within the wait (they live in the entity, which only a worker can ask). `answered` says which.
+   *
+   * @throws NotFoundError when it does not exist.
+   */
+  async show(loadBalancerId: string): Promise<PublicLoadBalancerView & { answered: boolean }> {
+    const published = await this.requirePublished(loadBalancerId);
+    try {
+      const view = await this.client.connection.withDeadline(Date.now() + this.workerWaitMs, () =>
+        this.entity(loadBalancerId).query(loadBalancerQuery),
+      );
+      return { ...view, record: publicRecord(view.record), answered: true };
+    } catch (err) {
+      if (!isDeadline(err)) throw translateRejection(err, loadBalancerId);
+      return { record: published.record, answered: false };
+    }
+  }
+
   /** Whether a read is older than a worker would let it be: work has waited longer than a change would. */
   isStale(published: PublishedLoadBalancer): boolean {
     return published.behindMs >= this.workerWaitMs;

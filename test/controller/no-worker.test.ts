@@ -47,7 +47,7 @@ describe('the API without a worker', () => {
   };
 
   it('reads from the last published record, refuses writes with 503, and takes creates durably', async () => {
-    const controller = new LoadBalancerController(temporal.client, taskQueue);
+    const controller = new LoadBalancerController(temporal.client, taskQueue, { workerWaitMs: 2_000 });
     const made = await create('before-the-crash');
     expect(made.status).toBe(201);
     const id = (made.body.loadbalancer as { id: string }).id;
@@ -64,6 +64,10 @@ describe('the API without a worker', () => {
     expect(read.ms).toBeLessThan(1_000);
     const tree = await call()('GET', `/v2/lbaas/loadbalancers/${id}/status`);
     expect(tree.status).toBe(200);
+    // The CLI's show: the published record, and word that the operations could not be asked about.
+    const shown = await timed(() => controller.show(id));
+    expect(shown.result).toMatchObject({ answered: false, record: { id, provisioningStatus: 'ACTIVE' } });
+    expect(shown.ms).toBeLessThan(5_000);
 
     for (const [method, path, body] of [
       ['PUT', `/v2/lbaas/loadbalancers/${id}`, { loadbalancer: { name: 'renamed' } }],
@@ -97,6 +101,7 @@ describe('the API without a worker', () => {
       body: { loadbalancer: { name: 'after-the-crash' } },
     });
     expect(renamed.status).toBe(200);
+    expect(await controller.show(waitingId)).toMatchObject({ answered: true, last: { kind: 'create' } });
     const fresh = await call()('GET', `/v2/lbaas/loadbalancers/${waitingId}`);
     expect(fresh.headers.get('warning')).toBeNull();
     expect(fresh.body.loadbalancer).toMatchObject({ name: 'after-the-crash' });

@@ -77,12 +77,20 @@ export function loadBalancerCommands(): Command {
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       await withSession(async (session) => {
-        const view = await session.controller.require(id);
+        const view = await session.controller.show(id);
+        const unknown = view.answered
+          ? ''
+          : '\nno worker answered: the current and last operation are unknown; the record is as last published';
         const last = view.last
           ? `\nlast operation: ${view.last.kind} ${view.last.outcome ?? ''}${view.last.error ? `: ${view.last.error}` : ''}`
           : '';
         const current = view.current ? `\nrunning: ${view.current.kind} (${view.current.workflowId})` : '';
-        emit(session, Boolean(options.json), view, () => `${loadBalancerDetails(view.record)}${current}${last}`);
+        emit(
+          session,
+          Boolean(options.json),
+          view,
+          () => `${loadBalancerDetails(view.record)}${current}${last}${unknown}`,
+        );
       });
     });
 

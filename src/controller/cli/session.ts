@@ -17,7 +17,9 @@ export async function withSession<T>(body: (session: CliSession) => Promise<T>):
   try {
     return await body({
       config,
-      controller: new LoadBalancerController(client, config.taskQueue),
+      controller: new LoadBalancerController(client, config.taskQueue, {
+        workerWaitMs: config.controller.api.workerWaitMs,
+      }),
       // Whatever a tenant named is shown, never obeyed, on the operator's terminal.
       out: (line) => process.stdout.write(`${printableLines(line)}\n`),
     });
