@@ -47,8 +47,10 @@ export function createComputeActivities(compute: AmphoraComputeDriver) {
     },
 
     /**
-     * Polls the instance until it is ACTIVE, heartbeating each look so that a dead worker is noticed and a cancel
-     * reaches it. A compute fault, or a boot that outlasts the polls, fails the build for good.
+     * Polls the instance until it is ACTIVE, heartbeating so that a dead worker is noticed and a cancel reaches it:
+     * at the first look, then at most three times per heartbeat timeout (a heartbeat per look cost a thousand
+     * booting amphorae half their worker's CPU). A compute fault, or a boot that outlasts the polls, fails the build
+     * for good.
      */
     async waitForAmphoraActive(input: WaitForAmphoraInput): Promise<ComputeInstance> {
       const context = Context.current();
@@ -56,6 +58,8 @@ export function createComputeActivities(compute: AmphoraComputeDriver) {
       const delays = pollDelays(input.pollIntervalMs, input.pollAttempts);
       // A retried attempt goes on from the look it had reached instead of starting the budget again.
       const firstLook = (context.info.heartbeatDetails as { look?: number } | undefined)?.look ?? 0;
+      const beatEveryMs = context.info.heartbeatTimeoutMs ? context.info.heartbeatTimeoutMs / 3 : 0;
+      let lastBeat = Number.NEGATIVE_INFINITY;
       let state = 'unknown';
       for (let look = firstLook; look <= delays.length; look += 1) {
         const { amphora, fault } = await compute.getAmphora({ id: input.computeId });
@@ -68,7 +72,10 @@ export function createComputeActivities(compute: AmphoraComputeDriver) {
         }
         const delay = delays[look];
         if (delay === undefined) break;
-        context.heartbeat({ look: look + 1, state });
+        if (performance.now() - lastBeat >= beatEveryMs) {
+          context.heartbeat({ look: look + 1, state });
+          lastBeat = performance.now();
+        }
         await context.sleep(delay);
       }
       throw new ComputeBuildError(
