@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { ownCpuMs, processCpuMs } from './server-process';
+import { processCpuMs } from './server-process';
 
 /** Busy CPU time of the whole machine so far (every core), in milliseconds, from /proc/stat's first line. */
 function machineBusyMs(): number {
@@ -21,27 +21,54 @@ export interface MachineState {
 /** Above this, another program took enough CPU to move the figures: results are not written. */
 export const BUSY_PERCENT = 15;
 
-/** CPU other processes use over `ms`, in percent of one core; `pid` is the server, whose CPU is the bench's. */
-export async function othersCpuPercent(ms: number, pid?: number): Promise<number> {
-  const sampler = new OthersSampler(pid);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  return sampler.percent();
+/** The bench's own child processes that still run (the dev server, a storm worker): their CPU is the bench's. */
+const benchProcesses = new Set<number>();
+
+/** Counts `pid`'s CPU as the bench's own from now on (until {@link untrackBenchProcess}). */
+export function trackBenchProcess(pid: number | undefined): void {
+  if (pid !== undefined) benchProcesses.add(pid);
 }
 
-/** Watches, from its creation, the CPU the machine spends on anything but this process and the server. */
+export function untrackBenchProcess(pid: number | undefined): void {
+  if (pid !== undefined) benchProcesses.delete(pid);
+}
+
+/**
+ * CPU the bench has used: this process, its children that ended (the kernel adds a reaped child's time to its
+ * parent's), and its children that still run.
+ */
+function benchCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // utime, stime, cutime, cstime: the 14th to 17th fields, after the command name in parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const own = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0) * 10;
+  let children = 0;
+  for (const pid of benchProcesses) children += processCpuMs(pid);
+  return own + children;
+}
+
+/** CPU other processes use over `ms`, in percent of one core; `pid`'s, when given, counts as the bench's. */
+export async function othersCpuPercent(ms: number, pid?: number): Promise<number> {
+  const tracked = pid !== undefined && !benchProcesses.has(pid);
+  if (tracked) trackBenchProcess(pid);
+  try {
+    const sampler = new OthersSampler();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return sampler.percent();
+  } finally {
+    if (tracked) untrackBenchProcess(pid);
+  }
+}
+
+/** Watches, from its creation, the CPU the machine spends on anything but the bench and its processes. */
 export class OthersSampler {
   private readonly started = performance.now();
   private readonly busy = machineBusyMs();
-  private readonly own = ownCpuMs();
-  private readonly server: number;
-
-  constructor(private readonly serverPid?: number) {
-    this.server = processCpuMs(serverPid);
-  }
+  private readonly bench = benchCpuMs();
 
   percent(): number {
     const wall = performance.now() - this.started;
-    const others = machineBusyMs() - this.busy - (ownCpuMs() - this.own) - (processCpuMs(this.serverPid) - this.server);
+    const others = machineBusyMs() - this.busy - (benchCpuMs() - this.bench);
     return Math.max(0, Math.round((others / wall) * 100));
   }
 }

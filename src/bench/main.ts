@@ -12,7 +12,14 @@ import type { Timing } from '../models';
 import { ALL_SEARCH_ATTRIBUTES } from '../contracts';
 import { startWorker } from '../worker';
 import { benchActivities } from './activities';
-import { BUSY_PERCENT, loadAverage, othersCpuPercent, OthersSampler } from './machine';
+import {
+  BUSY_PERCENT,
+  loadAverage,
+  othersCpuPercent,
+  OthersSampler,
+  trackBenchProcess,
+  untrackBenchProcess,
+} from './machine';
 import { OPERATION_KINDS, operationShape, operationsAt, type OperationLevel, type OperationShape } from './operations';
 import { findServerPid } from './server-process';
 import { BENCH_NETWORKS, type BenchContext } from './context';
@@ -28,6 +35,7 @@ import {
   timedYardstick,
 } from './scenarios';
 import { failoverStorm, type StormResult } from './storm';
+import { spawnStormWorker } from './storm-spawn';
 import { round } from './stats';
 import { BENCH_WORKER_OPTIONS, serverDynamicConfig } from './tuning';
 
@@ -77,6 +85,7 @@ async function startServer(cli: string): Promise<{ server: TestWorkflowEnvironme
   });
   const serverPid = findServerPid(server.address.split(':').pop() ?? '');
   if (serverPid === undefined) say('the dev server process was not found: server CPU reads as 0');
+  trackBenchProcess(serverPid);
   return { server, serverPid };
 }
 
@@ -87,11 +96,9 @@ async function startServer(cli: string): Promise<{ server: TestWorkflowEnvironme
 async function onFreshServer<T>(
   cli: string,
   logger: Logger,
-  watch: (pid?: number) => () => void,
   measure: (ctx: BenchContext, server: TestWorkflowEnvironment, serverPid?: number) => Promise<T>,
 ): Promise<T> {
   const { server, serverPid } = await startServer(cli);
-  const watched = watch(serverPid);
   const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, AMPHORA_TASK_QUEUE: 'bench' });
   const drivers = createNoopDrivers({ buildDelayMs: 0, networks: BENCH_NETWORKS });
   const worker = await startWorker(config, logger, {
@@ -115,9 +122,9 @@ async function onFreshServer<T>(
     for (let i = 0; i < 10; i += 1) await Promise.all([timedCreate(ctx), timedFloor(ctx), timedHello(ctx)]);
     return await measure(ctx, server, serverPid);
   } finally {
-    watched();
     await worker.stop();
     await server.teardown();
+    untrackBenchProcess(serverPid);
   }
 }
 
@@ -164,26 +171,18 @@ async function operationsPhase(ctx: BenchContext, server: TestWorkflowEnvironmen
  * Failover storms, on a fresh server (what the steady phase left in its database would slow them): at a short boot
  * (a measure of CPU) and at a real Nova boot time.
  */
-async function stormPhase(cli: string, logger: Logger, watch: (pid?: number) => () => void) {
+async function stormPhase(cli: string) {
   const { server, serverPid } = await startServer(cli);
-  const watched = watch(serverPid);
-  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address });
   const storm = async (count: number, bootMs: number) => {
-    const drivers = createNoopDrivers({ buildDelayMs: bootMs, networks: BENCH_NETWORKS });
     const taskQueue = `bench-storm-${count}-${bootMs}`;
-    const worker = await startWorker({ ...config, taskQueue }, logger, {
-      drivers,
-      worker: {
-        ...BENCH_WORKER_OPTIONS,
-        workflowsPath: require.resolve('./workflows'),
-        activities: createActivities(drivers),
-      },
-    });
+    const worker = await spawnStormWorker(server.address, taskQueue, bootMs);
+    trackBenchProcess(worker.pid);
     try {
       say(`storm: ${count} failovers at once, boot latency ${bootMs} ms`);
-      return await failoverStorm(server.client, taskQueue, drivers, { count, bootMs, timing: TIMING, serverPid });
+      return await failoverStorm(server.client, taskQueue, worker, { count, bootMs, timing: TIMING, serverPid });
     } finally {
       await worker.stop();
+      untrackBenchProcess(worker.pid);
     }
   };
   try {
@@ -193,8 +192,8 @@ async function stormPhase(cli: string, logger: Logger, watch: (pid?: number) => 
     const realBoot = await storm(REAL_BOOT.count, REAL_BOOT.bootMs);
     return { stormBySize, realBoot };
   } finally {
-    watched();
     await server.teardown();
+    untrackBenchProcess(serverPid);
   }
 }
 
@@ -211,21 +210,16 @@ async function main(): Promise<void> {
   const othersBefore = await othersCpuPercent(3_000);
   say(`machine: load average ${loadBefore}, other processes use ${othersBefore} % of a core`);
   say(`mode ${quick ? 'quick' : 'full'}; dev server ${cli}`);
-  const othersDuring: number[] = [];
-  // Each phase's server is the bench's own: its CPU is not another program's. Read while it still runs.
-  const watch = (pid?: number) => {
-    const sampler = new OthersSampler(pid);
-    return () => othersDuring.push(sampler.percent());
-  };
-  const steady = await onFreshServer(cli, logger, watch, steadyPhase);
-  const { operations, shapes } = await onFreshServer(cli, logger, watch, operationsPhase);
-  const storms = await stormPhase(cli, logger, watch);
+  const others = new OthersSampler();
+  const steady = await onFreshServer(cli, logger, steadyPhase);
+  const { operations, shapes } = await onFreshServer(cli, logger, operationsPhase);
+  const storms = await stormPhase(cli);
+  const busyDuring = others.percent();
 
   const { latency, throughput } = steady;
   const storm = storms.stormBySize[Math.max(...PLAN.stormSizes)];
   if (!storm) throw new Error('no storm was run');
   const ratio = (a: number, b: number) => round(a / b, 3);
-  const busyDuring = Math.max(0, ...othersDuring);
   const results = {
     mode: quick ? 'quick' : 'full',
     finishedAt: new Date().toISOString(),

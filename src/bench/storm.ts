@@ -2,8 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { NoopDrivers } from '../drivers';
 import { amphoraName, type AmphoraTemplate, type LoadBalancer, type Timing } from '../models';
 import { failoverAmphora } from '../workflows';
-import { ResourceSampler } from './resources';
-import { ownCpuMs, processCpuMs } from './server-process';
+import { processCpuMs } from './server-process';
+import type { StormWorker } from './storm-spawn';
 import { round, since } from './stats';
 
 const TEMPLATE: AmphoraTemplate = {
@@ -58,25 +58,25 @@ export interface StormResult {
   total_ms: number;
   failed: number;
   storm_total_over_latency: number;
+  /** The worker process's peak resident memory (its own process: the client's memory is not in it). */
   storm_peak_rss_mb: number;
-  /** CPU per failover: the bench process (worker and client) and the Temporal server. */
+  /** CPU per failover: the worker process and the Temporal server. */
   worker_cpu_ms_per_failover: number;
   server_cpu_ms_per_failover: number;
 }
 
 /**
  * A failover storm: `count` failoverAmphora workflows started at once while every replacement takes `bootMs` to boot.
- * Perfect parallelism finishes them all in about one boot time.
+ * Perfect parallelism finishes them all in about one boot time. The worker runs in its own process (`worker`).
  */
 export async function failoverStorm(
   client: Client,
   taskQueue: string,
-  drivers: NoopDrivers,
+  worker: Pick<StormWorker, 'pid' | 'drivers' | 'peakRssMb'>,
   options: { count: number; bootMs: number; timing: Timing; serverPid?: number },
 ): Promise<StormResult> {
-  const lbs = await seedLoadBalancers(drivers, options.count, options.bootMs);
-  const sampler = new ResourceSampler(50);
-  const [ownBefore, serverBefore] = [ownCpuMs(), processCpuMs(options.serverPid)];
+  const lbs = await seedLoadBalancers(worker.drivers, options.count, options.bootMs);
+  const [workerBefore, serverBefore] = [processCpuMs(worker.pid), processCpuMs(options.serverPid)];
   const started = performance.now();
   const handles = await Promise.all(
     lbs.map((lb) =>
@@ -95,16 +95,15 @@ export async function failoverStorm(
   );
   const outcomes = await Promise.allSettled(handles.map((handle) => handle.result()));
   const totalMs = since(started);
-  const [ownAfter, serverAfter] = [ownCpuMs(), processCpuMs(options.serverPid)];
-  const { peakRssMb } = sampler.stop();
+  const [workerAfter, serverAfter] = [processCpuMs(worker.pid), processCpuMs(options.serverPid)];
   return {
     amphorae: options.count,
     latency_ms: options.bootMs,
     total_ms: Math.round(totalMs),
     failed: outcomes.filter((outcome) => outcome.status === 'rejected').length,
     storm_total_over_latency: round(totalMs / options.bootMs, 3),
-    storm_peak_rss_mb: peakRssMb,
-    worker_cpu_ms_per_failover: round((ownAfter - ownBefore) / options.count, 1),
+    storm_peak_rss_mb: worker.peakRssMb(),
+    worker_cpu_ms_per_failover: round((workerAfter - workerBefore) / options.count, 1),
     server_cpu_ms_per_failover: round((serverAfter - serverBefore) / options.count, 1),
   };
 }
