@@ -70,7 +70,7 @@ program
 program
   .command('server')
   .description(
-    'Serve the Octavia v2-compatible REST API on AMPHORA_API_LISTEN (127.0.0.1:9876), checking X-Auth-Token against AMPHORA_API_TOKENS. Stops on SIGINT/SIGTERM.',
+    'Serve the Octavia v2-compatible REST API on AMPHORA_API_LISTEN (127.0.0.1:9876), checking X-Auth-Token against AMPHORA_API_TOKENS, or with Keystone when AMPHORA_API_AUTH=keystone (the OS_* service user validates it). Stops on SIGINT/SIGTERM.',
   )
   .action(async () => {
     const config = loadConfig();
