@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NoopDrivers } from '../drivers';
-import type { CreateLoadBalancerInput, Timing } from '../models';
+import type { AmphoraTemplate, CreateLoadBalancerInput, Timing } from '../models';
 import type { NetworkSeed } from '../drivers/noop/seed';
 
 /** What every bench scenario runs against. */
@@ -33,6 +33,13 @@ export const BENCH_NETWORKS: readonly NetworkSeed[] = [
   },
 ];
 
+/** What the bench's amphorae are built from. */
+export const BENCH_AMPHORA_TEMPLATE: AmphoraTemplate = {
+  imageId: 'amphora-image',
+  flavor: 'amphora-flavor',
+  managementNetworkId: 'lb-mgmt-net',
+};
+
 /** A SINGLE (or ACTIVE_STANDBY) create request on the bench networks. */
 export function benchRequest(
   timing: Timing,
@@ -44,7 +51,7 @@ export function benchRequest(
     name: 'bench',
     topology,
     vip: { subnetId: 'vip-subnet' },
-    amphora: { imageId: 'amphora-image', flavor: 'amphora-flavor', managementNetworkId: 'lb-mgmt-net' },
+    amphora: BENCH_AMPHORA_TEMPLATE,
     listenerPorts: [{ protocol: 'TCP', port: 80 }],
     timing,
   };

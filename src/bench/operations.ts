@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { startCreateLoadBalancer } from '../controller/operations';
-import type { AmphoraTemplate, LoadBalancer } from '../models';
+import type { LoadBalancer } from '../models';
 import { deleteLoadBalancer, failoverAmphora } from '../workflows';
-import { benchRequest, runPool, type BenchContext } from './context';
+import { BENCH_AMPHORA_TEMPLATE, benchRequest, runPool, type BenchContext } from './context';
 import { ResourceSampler } from './resources';
 import { ownCpuMs, processCpuMs } from './server-process';
 import { percentiles, round, since } from './stats';
@@ -10,12 +10,6 @@ import { percentiles, round, since } from './stats';
 /** The operations an operator runs, as the bench times them (each its operation workflow, started by a client). */
 export const OPERATION_KINDS = ['create SINGLE', 'create ACTIVE_STANDBY', 'failover', 'delete'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
-
-const TEMPLATE: AmphoraTemplate = {
-  imageId: 'amphora-image',
-  flavor: 'amphora-flavor',
-  managementNetworkId: 'lb-mgmt-net',
-};
 
 /** One operation kind at one concurrency. */
 export interface OperationLevel {
@@ -64,7 +58,11 @@ async function runOne(ctx: BenchContext, kind: OperationKind, lb: LoadBalancer |
       taskQueue: ctx.taskQueue,
       workflowId,
       args: [
-        { loadBalancer: { ...lb, amphoraTemplate: TEMPLATE }, amphoraId: lb.amphorae[0]?.id ?? '', timing: ctx.timing },
+        {
+          loadBalancer: { ...lb, amphoraTemplate: BENCH_AMPHORA_TEMPLATE },
+          amphoraId: lb.amphorae[0]?.id ?? '',
+          timing: ctx.timing,
+        },
       ],
     });
   } else {

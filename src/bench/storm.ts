@@ -1,16 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { NoopDrivers } from '../drivers';
-import { amphoraName, type AmphoraTemplate, type LoadBalancer, type Timing } from '../models';
+import { amphoraName, type LoadBalancer, type Timing } from '../models';
+import { BENCH_AMPHORA_TEMPLATE } from './context';
 import { failoverAmphora } from '../workflows';
 import { processCpuMs } from './server-process';
 import type { StormWorker } from './storm-spawn';
 import { round, since } from './stats';
-
-const TEMPLATE: AmphoraTemplate = {
-  imageId: 'amphora-image',
-  flavor: 'amphora-flavor',
-  managementNetworkId: 'lb-mgmt-net',
-};
 
 /** Builds `count` SINGLE load balancers straight on the drivers: the storm's starting point, not what it measures. */
 let storms = 0;
@@ -85,7 +80,7 @@ export async function failoverStorm(
         workflowId: `bench-storm-${lb.id}`,
         args: [
           {
-            loadBalancer: { ...lb, amphoraTemplate: TEMPLATE },
+            loadBalancer: { ...lb, amphoraTemplate: BENCH_AMPHORA_TEMPLATE },
             amphoraId: lb.amphorae[0]?.id ?? '',
             timing: options.timing,
           },
