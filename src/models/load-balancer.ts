@@ -7,6 +7,7 @@ import {
   TopologySchema,
 } from './enums';
 import { IpAddressSchema, ResourceIdSchema } from './network';
+import { LoadBalancerTreeSchema } from './tree';
 
 /** A load balancer's virtual IP: the frontend address clients connect to. */
 export const VipSchema = z.object({
@@ -57,6 +58,8 @@ export const LoadBalancerSchema = z.object({
   flavorId: ResourceIdSchema.optional(),
   availabilityZone: z.string().optional(),
   tags: z.array(z.string().max(255)).default([]),
+  /** Listeners, pools, members, health monitors and L7 policies: absent on a record from before the object model. */
+  tree: LoadBalancerTreeSchema.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime().optional(),
 });
