@@ -1,6 +1,8 @@
 import type { DriverSelection } from '../config';
 import { ConfigError } from '../env';
 import type { AmphoraType } from '../models';
+import type { AmphoraLoadBalancerDriver } from './amphora/driver';
+import { NoopAmphoraDriver } from './amphora/noop';
 import type { AmphoraComputeDriver } from './compute/driver';
 import { ComputeError } from './compute/errors';
 import { NoopComputeDriver } from './compute/noop';
@@ -28,6 +30,10 @@ import type { OpenStackSettings } from './openstack/settings';
 export * from './errors';
 export * from './compute';
 export * from './network';
+export * from './amphora';
+// Both the network and the amphora family have a NetworkPlugRequest; at this level the name is the network one's,
+// and the amphora one's is AmphoraNetworkPlugRequest.
+export type { NetworkPlugRequest } from './network';
 export * from './noop';
 export * from './openstack';
 
@@ -35,13 +41,18 @@ export * from './openstack';
 export interface Drivers {
   compute: AmphoraComputeDriver;
   network: AbstractNetworkDriver;
+  amphora: AmphoraLoadBalancerDriver;
   /** Releases what the drivers hold (database handles, sockets). */
   close(): void;
 }
 
 /**
- * Creates the drivers that the configuration selects: the noop pair, Nova with Neutron (over one Keystone session),
+ * Creates the drivers that the configuration selects: the noop trio, Nova with Neutron (over one Keystone session),
  * or Nova with the noop network driver (to exercise builds alone on a real cloud).
+ *
+ * With Nova there is no real amphora driver yet: the amphora side is the noop one, over the noop cloud's store (so
+ * workers sharing a SQLite file share it) but without checking instances there, since they live in Nova. A real
+ * amphora driver, talking to the agent inside each amphora, arrives with the data-plane work.
  *
  * @param openstackExtras - what the OpenStack drivers take besides settings: a logger, backoff, the clock.
  * @throws ConfigError when a selected driver cannot be set up from the configuration.
@@ -73,11 +84,15 @@ export function createDrivers(
     );
   }
   const openstack = createOpenStackDrivers(selection.openstack, openstackExtras);
-  if (selection.network === 'neutron') return openstack;
   const noopDrivers = noop();
+  const amphora = new NoopAmphoraDriver(noopDrivers.cloud, noopDrivers.faults, {
+    apiLatencyMs: noopExtras.apiLatencyMs ?? selection.noop.apiLatencyMs,
+    checkInstance: false,
+  });
   return {
     compute: openstack.compute,
-    network: noopDrivers.network,
+    network: selection.network === 'neutron' ? openstack.network : noopDrivers.network,
+    amphora,
     close: () => {
       openstack.close();
       noopDrivers.close();
@@ -102,10 +117,11 @@ export interface NoopDriverOptions {
   now?: () => number;
 }
 
-/** The noop compute and network drivers over one pretend cloud, and the handles tests use to inspect it. */
+/** The noop compute, network and amphora drivers over one pretend cloud, and the handles tests use to inspect it. */
 export interface NoopDrivers {
   compute: NoopComputeDriver;
   network: NoopNetworkDriver;
+  amphora: NoopAmphoraDriver;
   faults: FaultInjector;
   cloud: NoopCloud;
   /** Every live resource (servers, server groups, ports, security groups), sorted. */
@@ -132,6 +148,7 @@ export function createNoopDrivers(options: NoopDriverOptions = {}): NoopDrivers 
       supportedTypes: options.supportedTypes,
     }),
     network: new NoopNetworkDriver(cloud, faults, { apiLatencyMs: options.apiLatencyMs }),
+    amphora: new NoopAmphoraDriver(cloud, faults, { apiLatencyMs: options.apiLatencyMs }),
     faults,
     cloud,
     inventory: () => cloud.inventory(),

@@ -45,6 +45,29 @@ export interface JournalEntry {
   effect: 'created' | 'deleted';
 }
 
+/**
+ * What the agent inside one amphora runs, as the noop amphora driver keeps it: keyed by the amphora's compute id.
+ * Not a cloud resource (not journaled, not in the inventory): it lives and dies with its instance.
+ */
+export interface AmphoraAgentRecord {
+  computeId: string;
+  amphoraId: string;
+  loadBalancerId?: string;
+  /** The applied haproxy.cfg; absent when none was applied or the last tree had no listener. */
+  haproxy?: string;
+  /** The listeners the applied haproxy.cfg serves, for stats. */
+  listenerIds: string[];
+  haproxyRunning: boolean;
+  /** The applied keepalived.conf (ACTIVE_STANDBY). */
+  keepalived?: string;
+  keepalivedRunning: boolean;
+  /** The VIP network, once `postVipPlug` configured its interface. */
+  vipNetworkId?: string;
+  /** Member networks `postNetworkPlug` configured, in plug order. */
+  networks: string[];
+  finalized: boolean;
+}
+
 export type ResourceKind = 'server' | 'serverGroup' | 'port' | 'securityGroup';
 
 /** The collections of the noop state store and the record each holds. */
@@ -63,5 +86,7 @@ export interface NoopCollections {
   addresses: { portId: string };
   /** Port index: `device:<computeId>` and `pair:<allowed address>` -> the ports, so lookups do not scan. */
   portIndex: { ids: string[] };
+  /** What each amphora's agent runs (noop amphora driver), by compute id. */
+  amphoraAgents: AmphoraAgentRecord;
 }
 export type CollectionName = keyof NoopCollections;
