@@ -44,6 +44,7 @@ readonly SEARCH_ATTRIBUTES=(
   "LoadBalancerName=Keyword"
   "AmphoraOperation=Keyword"
   "AmphoraIds=KeywordList"
+  "ObjectIds=KeywordList"
 )
 
 # Dynamic config of the dev server (the one place: the test harness and the bench read it with `dynamic-config`).

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Drivers } from '../drivers';
+import { createAmphoraActivities } from './amphora';
 import { createComputeActivities } from './compute';
 import { asActivities } from './failures';
 import { createNetworkActivities } from './network';
@@ -14,12 +15,13 @@ import { createValidationActivities } from './validation';
  *   fails at that step (nothing is deleted).
  */
 export function createActivities(
-  drivers: Pick<Drivers, 'compute' | 'network'>,
+  drivers: Pick<Drivers, 'compute' | 'network' | 'amphora'>,
   options: { temporalClient?: Client } = {},
 ) {
   return asActivities({
     ...createComputeActivities(drivers.compute),
     ...createNetworkActivities(drivers.network),
+    ...createAmphoraActivities(drivers.amphora),
     ...createValidationActivities(),
     ...createSweeperActivities(drivers, options.temporalClient),
   });

@@ -38,6 +38,12 @@ export function createNetworkActivities(network: AbstractNetworkDriver) {
       await network.failoverPreparation(input.amphora);
     },
 
+    /** The networks of member subnets, to plug into the amphorae: one lookup per subnet, the VIP's skipped. */
+    async memberNetworks(input: { subnetIds: string[] }): Promise<Record<string, string>> {
+      const found = await Promise.all(input.subnetIds.map((id) => network.getSubnet(id)));
+      return Object.fromEntries(found.map((subnet) => [subnet.id, subnet.networkId]));
+    },
+
     async getPluggedNetworks(input: { computeId: string }): Promise<Interface[]> {
       return network.getPluggedNetworks(input.computeId);
     },

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { FailureTypes, type ValidatedWorkflow } from '../contracts';
 import {
+  ConfigureLoadBalancerInputSchema,
   CreateAmphoraInputSchema,
   CreateLoadBalancerInputSchema,
   DeleteLoadBalancerInputSchema,
@@ -20,6 +21,7 @@ const INPUT_SCHEMAS = {
   plugMemberNetwork: MemberNetworkInputSchema,
   unplugMemberNetwork: MemberNetworkInputSchema,
   sweepOrphans: SweepOrphansInputSchema,
+  configureLoadBalancer: ConfigureLoadBalancerInputSchema,
 } as const satisfies Record<ValidatedWorkflow, z.ZodType>;
 
 export type WorkflowName = keyof typeof INPUT_SCHEMAS;

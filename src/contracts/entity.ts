@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AmphoraTemplate, CreateLoadBalancerInput, ListenerPort, LoadBalancer, Timing } from '../models';
 import type { EntityOperation } from './operations';
+import type { TreeChange } from './tree';
 
 /** The workflow id of a load balancer's entity workflow: one per load balancer, for as long as it exists. */
 export const entityWorkflowId = (loadBalancerId: string): string => `loadbalancer-${loadBalancerId}`;
@@ -63,3 +64,5 @@ export const failoverLoadBalancerUpdate = defineUpdate<LoadBalancerRecord, []>('
 export const failoverAmphoraUpdate = defineUpdate<LoadBalancerRecord, [{ amphoraId: string }]>('failoverAmphora');
 export const plugNetworkUpdate = defineUpdate<LoadBalancerRecord, [{ networkId: string }]>('plugMemberNetwork');
 export const unplugNetworkUpdate = defineUpdate<LoadBalancerRecord, [{ networkId: string }]>('unplugMemberNetwork');
+/** A change to the listeners, pools, members, health monitors or L7 policies: checked against the tree, then pushed. */
+export const changeTreeUpdate = defineUpdate<LoadBalancerRecord, [TreeChange]>('changeTree');

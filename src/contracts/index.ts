@@ -10,3 +10,4 @@ export * from './search-attributes';
 export * from './entity';
 export * from './entity-record';
 export * from './sweeper';
+export * from './tree';

@@ -43,6 +43,12 @@ export const OPERATIONS = {
     pending: 'PENDING_UPDATE',
     entity: true,
   },
+  configure: {
+    title: 'Configuration change on load balancer',
+    workflow: 'configureLoadBalancer',
+    pending: 'PENDING_UPDATE',
+    entity: true,
+  },
   'create-amphora': {
     title: 'Amphora create for load balancer',
     workflow: 'createAmphoraWithVip',

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import type { LoadBalancer, ProvisioningStatus } from '../models';
+import type { LoadBalancer, LoadBalancerTree, ProvisioningStatus } from '../models';
 import { OPERATIONS, type OperationName } from './operations';
 
 /**
@@ -17,6 +17,12 @@ export const AmphoraOperationAttribute = defineSearchAttributeKey('AmphoraOperat
 /** The amphorae of a load balancer, so that one is found from an amphora id. */
 export const AmphoraIdsAttribute = defineSearchAttributeKey('AmphoraIds', SearchAttributeType.KEYWORD_LIST);
 
+/**
+ * The listeners, pools, health monitors and L7 policies of a load balancer, so that one is found from its id (members
+ * and L7 rules are reached through their pool or policy).
+ */
+export const ObjectIdsAttribute = defineSearchAttributeKey('ObjectIds', SearchAttributeType.KEYWORD_LIST);
+
 /** Every custom search attribute, for registering them on a server. */
 export const ALL_SEARCH_ATTRIBUTES = [
   LoadBalancerIdAttribute,
@@ -25,6 +31,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   LoadBalancerNameAttribute,
   AmphoraOperationAttribute,
   AmphoraIdsAttribute,
+  ObjectIdsAttribute,
 ] as const;
 
 /** Who an operation is about. */
@@ -55,10 +62,21 @@ export function operationSearchAttributes(
 }
 
 /** What an entity workflow keeps up to date as its record changes. */
-export function entitySearchAttributes(record: Pick<LoadBalancer, 'provisioningStatus' | 'name' | 'amphorae'>) {
+export function entitySearchAttributes(
+  record: Pick<LoadBalancer, 'provisioningStatus' | 'name' | 'amphorae' | 'tree'>,
+) {
   return [
     { key: ProvisioningStatusAttribute, value: record.provisioningStatus },
     { key: LoadBalancerNameAttribute, value: record.name },
     { key: AmphoraIdsAttribute, value: record.amphorae.map((amphora) => amphora.id) },
+    { key: ObjectIdsAttribute, value: objectIds(record.tree) },
   ] as SearchAttributePair[];
+}
+
+/** The ids the ObjectIds search attribute lists. */
+export function objectIds(tree: LoadBalancerTree | undefined): string[] {
+  if (!tree) return [];
+  return [tree.listeners, tree.pools, tree.healthMonitors, tree.l7Policies].flatMap((objects) =>
+    objects.map((object) => object.id),
+  );
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AntiAffinityPolicySchema, ConfigDriveFilesSchema, KeysSchema, UserDataSchema } from './compute';
 import { AmphoraRoleSchema, AmphoraTypeSchema, TopologySchema } from './enums';
 import { LoadBalancerSchema, VipSchema } from './load-balancer';
+import { LoadBalancerTreeSchema } from './tree';
 import { IpAddressSchema, ResourceIdSchema } from './network';
 import { NO_CONTROL_CHARACTERS } from './validation';
 
@@ -124,7 +125,10 @@ export const CreateAmphoraInputSchema = z
 export type CreateAmphoraInput = z.input<typeof CreateAmphoraInputSchema>;
 
 /** A load balancer as the workflows that change it need it: its record, and the template its amphorae came from. */
-const ExistingLoadBalancerSchema = LoadBalancerSchema.extend({ amphoraTemplate: AmphoraTemplateSchema.optional() });
+const ExistingLoadBalancerSchema = LoadBalancerSchema.extend({
+  amphoraTemplate: AmphoraTemplateSchema.optional(),
+  adminStateUp: z.boolean().default(true),
+});
 
 export const DeleteLoadBalancerInputSchema = z
   .object({ loadBalancer: ExistingLoadBalancerSchema, timing: TimingSchema })
@@ -168,3 +172,16 @@ export const MemberNetworkInputSchema = z
   })
   .strict();
 export type MemberNetworkInput = z.input<typeof MemberNetworkInputSchema>;
+
+/**
+ * A change to the objects behind the VIP, pushed to every amphora: `loadBalancer.tree` is the tree to apply (its
+ * changed objects PENDING_*), `previousTree` what the amphorae run now and get back if the change fails.
+ */
+export const ConfigureLoadBalancerInputSchema = z
+  .object({
+    loadBalancer: ExistingLoadBalancerSchema.extend({ tree: LoadBalancerTreeSchema }),
+    previousTree: LoadBalancerTreeSchema,
+    timing: TimingSchema,
+  })
+  .strict();
+export type ConfigureLoadBalancerInput = z.input<typeof ConfigureLoadBalancerInputSchema>;

@@ -1,6 +1,16 @@
-import type { Amphora, AmphoraRole, AmphoraTemplate, Vip } from '../models';
+import { patched } from '@temporalio/workflow';
+import type { Amphora, AmphoraRole, AmphoraTemplate, LoadBalancerTree, Topology, Vip } from '../models';
+import { treeOf } from '../contracts';
+import { amphoraLoadBalancer, servesListeners } from './amphora-config';
+import { configureNewAmphora, finalizeAmphora, postNetworkPlug, postVipPlug } from './amphora-steps';
 import type { Operation } from './operation/operation';
-import { buildAmphora, plugVip, waitForAmphora } from './steps';
+import { buildAmphora, plugNetwork, plugVip, waitForAmphora } from './steps';
+
+/**
+ * The patch that brought the amphora driver into the unit (finalize, the VIP's interface, the listeners' configuration):
+ * histories recorded before it replay without those steps.
+ */
+export const AMPHORA_DRIVER_PATCH = 'amphora-driver-steps';
 
 export interface AmphoraUnitRequest {
   loadBalancerId: string;
@@ -9,11 +19,25 @@ export interface AmphoraUnitRequest {
   vip: Vip;
   template: AmphoraTemplate;
   serverGroupId?: string;
+  /** What the amphora is configured for: its load balancer, the objects behind the VIP, the amphorae beside it. */
+  serving?: {
+    projectId: string;
+    topology: Topology;
+    adminStateUp?: boolean;
+    tree?: LoadBalancerTree;
+    /** The other amphorae that serve the load balancer (ACTIVE_STANDBY: the peer). */
+    peers: Amphora[];
+    /** Member networks every amphora of the load balancer has: plugged before the listeners are configured. */
+    memberNetworkIds?: string[];
+  };
 }
 
 /**
- * The reusable unit "create amphora with VIP": build the instance, wait until it is ACTIVE, plug the VIP into it.
- * Each step with side effects registers its undo on `op` first; the caller decides when to undo.
+ * The reusable unit "create amphora with VIP": build the instance, wait until it is ACTIVE, finalize it, plug the VIP
+ * into it and configure the VIP's interface, then push the listeners' configuration (when there are listeners), so a
+ * replacement serves the same as the amphora it replaces before it takes the VIP. Each step with side effects
+ * registers its undo on `op` first (the amphora driver's steps are undone with the amphora); the caller decides
+ * when to undo.
  */
 export async function createAmphoraWithVipSteps(op: Operation, request: AmphoraUnitRequest): Promise<Amphora> {
   const { loadBalancerId, amphoraId, role, vip, template, serverGroupId } = request;
@@ -37,8 +61,27 @@ export async function createAmphoraWithVipSteps(op: Operation, request: AmphoraU
   };
   op.progress.putAmphora(booted);
 
+  const driven = patched(AMPHORA_DRIVER_PATCH);
+  if (driven) await op.run(finalizeAmphora, { amphora: booted });
   const plugged = await op.undoable(plugVip, { loadBalancerId, amphoraId, role, vip, amphora: booted });
   const ready: Amphora = { ...plugged, status: 'ALLOCATED' };
+  if (driven) {
+    const serving = request.serving ?? { projectId: '', topology: 'SINGLE', peers: [] };
+    const tree = serving.tree ?? treeOf({});
+    const loadBalancer = amphoraLoadBalancer(
+      { id: loadBalancerId, projectId: serving.projectId, topology: serving.topology, amphorae: [] },
+      vip,
+      tree,
+      [...serving.peers, ready],
+    );
+    await op.run(postVipPlug, { amphora: ready, loadBalancer });
+    const computeId = ready.computeId ?? '';
+    for (const networkId of serving.memberNetworkIds ?? []) {
+      await op.undoable(plugNetwork, { amphoraId, role, computeId, networkId });
+      await op.undoable(postNetworkPlug, { amphora: ready, networkId });
+    }
+    if (servesListeners(tree)) await op.run(configureNewAmphora, { amphora: ready, loadBalancer });
+  }
   op.progress.putAmphora(ready);
   return ready;
 }

@@ -1,6 +1,9 @@
-import { uuid4, workflowInfo } from '@temporalio/workflow';
+import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { AmphoraRole, CreateLoadBalancerInput, LoadBalancer, ValidCreateLoadBalancerInput, Vip } from '../models';
-import { createAmphoraWithVipSteps } from './amphora-unit';
+import { treeOf } from '../contracts';
+import { amphoraLoadBalancer } from './amphora-config';
+import { startVrrp } from './amphora-steps';
+import { AMPHORA_DRIVER_PATCH, createAmphoraWithVipSteps } from './amphora-unit';
 import { Operation } from './operation/operation';
 import { allOrNothing } from './parallel';
 import { allocateVip, createServerGroup, updateVip } from './steps';
@@ -45,9 +48,26 @@ export async function buildLoadBalancer(
     planned.map(
       ({ role, amphoraId }) =>
         () =>
-          createAmphoraWithVipSteps(op, { loadBalancerId, amphoraId, role, vip, template, serverGroupId }),
+          createAmphoraWithVipSteps(op, {
+            loadBalancerId,
+            amphoraId,
+            role,
+            vip,
+            template,
+            serverGroupId,
+            serving: { projectId: input.projectId, topology, adminStateUp: input.adminStateUp, peers: [] },
+          }),
     ),
   );
+  if (topology === 'ACTIVE_STANDBY' && patched(AMPHORA_DRIVER_PATCH)) {
+    // keepalived needs both amphorae's addresses: it starts once the pair exists.
+    const loadBalancer = amphoraLoadBalancer(
+      { id: loadBalancerId, projectId: input.projectId, topology, adminStateUp: input.adminStateUp, amphorae },
+      vip,
+      treeOf({}),
+    );
+    await allOrNothing(amphorae.map((amphora) => () => op.run(startVrrp, { amphora, loadBalancer })));
+  }
   await op.run(updateVip, { loadBalancerId, vip, listenerPorts: input.listenerPorts });
   op.progress.setStatus('ACTIVE', 'ONLINE');
   return {

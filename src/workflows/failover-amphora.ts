@@ -1,7 +1,10 @@
-import { uuid4 } from '@temporalio/workflow';
+import { patched, uuid4 } from '@temporalio/workflow';
 import type { FailoverAmphoraInput, LoadBalancer } from '../models';
 import { amphoraName } from '../models/names';
-import { createAmphoraWithVipSteps } from './amphora-unit';
+import { treeOf } from '../contracts';
+import { amphoraLoadBalancer, servesListeners } from './amphora-config';
+import { pushConfiguration, startVrrp, updatePeerVrrp } from './amphora-steps';
+import { AMPHORA_DRIVER_PATCH, createAmphoraWithVipSteps } from './amphora-unit';
 import { Operation } from './operation/operation';
 import { notApplicable } from './operation/outcome';
 import { deleteAmphora, plugNetwork, prepareFailover, unplugVipFromOld } from './steps';
@@ -34,6 +37,8 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
   const replacement = await op.undoOnFailure(async () => {
     await op.run(prepareFailover, { amphoraId, role, amphora: old });
     const { serverGroupId } = lb;
+    const peers = lb.amphorae.filter((amphora) => amphora.id !== amphoraId && amphora.status !== 'PENDING_DELETE');
+    const tree = lb.tree ?? treeOf({});
     const built = await createAmphoraWithVipSteps(op, {
       loadBalancerId,
       amphoraId: uuid4(),
@@ -41,10 +46,33 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
       vip,
       template,
       serverGroupId,
+      serving: {
+        projectId: lb.projectId,
+        topology: lb.topology,
+        adminStateUp: lb.adminStateUp,
+        tree,
+        peers,
+        memberNetworkIds: lb.memberNetworkIds,
+      },
     });
-    // The replacement serves the same members as the amphora it replaces.
-    for (const networkId of lb.memberNetworkIds ?? []) {
+    // The replacement serves the same members as the amphora it replaces (the unit plugs their networks before it
+    // configures the listeners; histories from before it did so here).
+    const driven = patched(AMPHORA_DRIVER_PATCH);
+    for (const networkId of driven ? [] : (lb.memberNetworkIds ?? [])) {
       await op.undoable(plugNetwork, { amphoraId: built.id, role, computeId: built.computeId ?? '', networkId });
+    }
+    if (lb.topology === 'ACTIVE_STANDBY' && driven) {
+      // The peer's haproxy peers and keepalived's unicast peer name the replacement from now on; a rollback gives the
+      // peer back its configuration with the old amphora.
+      const before = amphoraLoadBalancer(lb, vip, tree);
+      const after = amphoraLoadBalancer(lb, vip, tree, [...peers, built]);
+      for (const peer of peers) {
+        if (servesListeners(tree)) {
+          await op.undoable(pushConfiguration, { amphora: peer, loadBalancer: after, previous: before });
+        }
+        await op.undoable(updatePeerVrrp, { amphora: peer, loadBalancer: after, previous: before });
+      }
+      await op.run(startVrrp, { amphora: built, loadBalancer: after });
     }
     return built;
   });

@@ -6,6 +6,7 @@ export { createLoadBalancer } from './create-load-balancer';
 export { createAmphoraWithVip } from './create-amphora';
 export { deleteLoadBalancer } from './delete-load-balancer';
 export { failoverAmphora } from './failover-amphora';
+export { configureLoadBalancer } from './configure-load-balancer';
 export { plugMemberNetwork, unplugMemberNetwork } from './member-network';
 export { loadBalancerEntity } from './load-balancer-entity';
 export { sweepOrphans } from './sweeper/sweep-orphans';

@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { FaultRule, InventoryItem, NoopDriverOptions } from '../../src/drivers';
 import { amphoraName, type CreateLoadBalancerInput, type LoadBalancer, type Topology } from '../../src/models';
 import {
+  configureLoadBalancer,
   createAmphoraWithVip,
   createLoadBalancer,
   deleteLoadBalancer,
@@ -12,7 +13,8 @@ import {
   unplugMemberNetwork,
 } from '../../src/workflows';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
-import { entityWorkflowId } from '../../src/contracts';
+import { entityWorkflowId, treeOf } from '../../src/contracts';
+import { sampleTree } from './sample-tree';
 import { createRequest, FAST_TIMING, statusOf, type Orchestrator } from '../workflows/orchestrator';
 
 /**
@@ -179,6 +181,43 @@ export class ScenarioRun {
     await controller.delete(request.loadBalancerId, true);
     await settled();
     return this.client.workflow.getHandle(entityWorkflowId(request.loadBalancerId));
+  }
+
+  /**
+   * Pushes a tree (an HTTP listener, its pool with a health monitor, a member on member-subnet-a) to a new load
+   * balancer's amphorae: the member network is plugged first, then the configuration, then the ports.
+   */
+  async configure(topology: Topology, rules: FaultRule[] = []): Promise<WorkflowHandle> {
+    const { lb } = await this.setUp(topology);
+    this.inject(rules);
+    return this.client.workflow.start(configureLoadBalancer, {
+      ...this.options,
+      args: [{ loadBalancer: { ...lb, tree: sampleTree(lb) }, previousTree: treeOf({}), timing: FAST_TIMING }],
+    });
+  }
+
+  /** Fails over the MASTER of a load balancer that serves a tree: the replacement gets it before the old one goes. */
+  async failoverWithTree(topology: Topology): Promise<WorkflowHandle> {
+    const { request, lb } = await this.setUp(topology);
+    const tree = sampleTree(lb);
+    const configured = await this.client.workflow.execute(configureLoadBalancer, {
+      ...this.options,
+      workflowId: `replay-setup-configure-${lb.id}`,
+      args: [{ loadBalancer: { ...lb, tree }, previousTree: treeOf({}), timing: FAST_TIMING }],
+    });
+    const old = lb.amphorae.find((amphora) => amphora.role !== 'BACKUP');
+    if (!old) throw new Error(`the ${topology} load balancer ${lb.id} has no amphora to fail over`);
+    this.inject([]);
+    const loadBalancer = {
+      ...lb,
+      tree,
+      memberNetworkIds: configured.memberNetworkIds,
+      amphoraTemplate: request.amphora,
+    };
+    return this.client.workflow.start(failoverAmphora, {
+      ...this.options,
+      args: [{ loadBalancer, amphoraId: old.id, timing: FAST_TIMING }],
+    });
   }
 
   /** Leaks what a create that died without undoing leaves (VIP, booted amphora, base port), then sweeps. */
@@ -383,6 +422,40 @@ export const SCENARIOS: readonly Scenario[] = [
     ending: 'completed',
     leavesNothing: true,
     start: (run) => run.entity(),
+  },
+  {
+    name: 'create-active-standby-vrrp',
+    workflow: 'createLoadBalancer',
+    shows:
+      'ACTIVE_STANDBY create with the amphora driver: each amphora finalized and told its VIP, then keepalived started on both',
+    ending: 'completed',
+    start: (run) => run.create('ACTIVE_STANDBY'),
+  },
+  {
+    name: 'configure-tree',
+    workflow: 'configureLoadBalancer',
+    shows:
+      'ACTIVE_STANDBY: a listener, pool, monitor and member pushed: member network plugged into both amphorae, configuration pushed to both, ports opened',
+    ending: 'completed',
+    start: (run) => run.configure('ACTIVE_STANDBY'),
+  },
+  {
+    name: 'configure-rollback',
+    workflow: 'configureLoadBalancer',
+    shows:
+      'ACTIVE_STANDBY: the second push fails: both amphorae get the previous configuration back, the member network is unplugged',
+    ending: 'failed',
+    failure: { type: 'StepFailedError', step: 'configure listeners on ' },
+    leavesNothing: true,
+    start: (run) => run.configure('ACTIVE_STANDBY', [permanent('updateAmphoraListeners', 2, 'after')]),
+  },
+  {
+    name: 'failover-tree',
+    workflow: 'failoverAmphora',
+    shows:
+      'ACTIVE_STANDBY failover of a MASTER that serves a tree: the replacement gets the member network and the configuration, the peer learns it in haproxy and keepalived, then the old one goes',
+    ending: 'completed',
+    start: (run) => run.failoverWithTree('ACTIVE_STANDBY'),
   },
   {
     name: 'sweep-orphans',

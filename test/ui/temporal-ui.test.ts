@@ -61,6 +61,7 @@ describe('the Temporal UI shows a rolled-back create step by step', () => {
       allocate: `Allocate VIP for load balancer ${request.loadBalancerId}`,
       build: `Build STANDALONE amphora ${amphora}`,
       wait: `Wait until STANDALONE amphora ${amphora} is ACTIVE (${timing.buildPollAttempts} x ${timing.buildPollIntervalMs} ms)`,
+      finalize: `Finalize STANDALONE amphora ${amphora}`,
       plug: `Plug VIP ${status.vip?.ipAddress ?? '(none)'} into STANDALONE amphora ${amphora}`,
       undoUnplug: `Undo: unplug VIP from STANDALONE amphora ${amphora}`,
       undoDelete: `Undo: delete STANDALONE amphora ${amphora}`,
@@ -105,12 +106,14 @@ describe('the Temporal UI shows a rolled-back create step by step', () => {
       expect(end?.details).toContain('nothing was left behind');
 
       // The compact view: one row per activity, the story in summaries alone.
-      const compact = await readCompactRows(page, 8);
+      // Ten rows: the nine activities, and the marker of the patch that brought the amphora driver's steps.
+      const compact = (await readCompactRows(page, 10)).filter((row) => row.activityType);
       expect(compact.map((row) => row.summary)).toEqual([
         expected.undoDeallocate,
         expected.undoDelete,
         expected.undoUnplug,
         expected.plug,
+        expected.finalize,
         expected.wait,
         expected.build,
         expected.allocate,

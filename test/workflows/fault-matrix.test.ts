@@ -1,7 +1,9 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { FaultRule, InventoryItem, JournalEntry } from '../../src/drivers';
 import { amphoraName, type LoadBalancer, type Timing, type Topology } from '../../src/models';
-import { createLoadBalancer, failoverAmphora, plugMemberNetwork } from '../../src/workflows';
+import { treeOf } from '../../src/contracts';
+import { configureLoadBalancer, createLoadBalancer, failoverAmphora, plugMemberNetwork } from '../../src/workflows';
+import { sampleTree } from '../replay/sample-tree';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 import { createRequest, failureOf, FAST_TIMING, startOrchestrator, statusOf, type Orchestrator } from './orchestrator';
 
@@ -11,7 +13,7 @@ import { createRequest, failureOf, FAST_TIMING, startOrchestrator, statusOf, typ
  * leave the inventory exactly as it was, end in ERROR, and undo nothing twice. Cancels and transient faults too.
  */
 
-type Flow = 'create' | 'failover' | 'plug-network';
+type Flow = 'create' | 'failover' | 'plug-network' | 'configure';
 type Mode = 'before' | 'after' | 'hang' | 'late';
 
 /** The driver method behind each step, and how the failure message names the step. */
@@ -20,15 +22,28 @@ const STEPS: Record<Flow, { method: string; step: string; topologies: Topology[]
     { method: 'allocateVip', step: 'allocate VIP', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
     { method: 'createServerGroup', step: 'create server group', topologies: ['ACTIVE_STANDBY'] },
     { method: 'build', step: 'build', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'finalizeAmphora', step: 'finalize', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
     { method: 'plugVip', step: 'plug VIP into', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'postVipPlug', step: 'configure VIP on', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'updateVrrpConfiguration', step: 'start VRRP on', topologies: ['ACTIVE_STANDBY'] },
     { method: 'updateVip', step: 'update VIP', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
   ],
   failover: [
     { method: 'build', step: 'build', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
     { method: 'plugVip', step: 'plug VIP into', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'postVipPlug', step: 'configure VIP on', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'updateVrrpConfiguration', step: 'update VRRP on peer', topologies: ['ACTIVE_STANDBY'] },
   ],
   'plug-network': [{ method: 'plugNetwork', step: 'plug network into', topologies: ['SINGLE', 'ACTIVE_STANDBY'] }],
+  // A tree (listener, pool, monitor, member on member-subnet-a) pushed to a load balancer that served nothing.
+  configure: [
+    { method: 'plugNetwork', step: 'plug network into', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'postNetworkPlug', step: 'configure member network on', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'updateAmphoraListeners', step: 'configure listeners on', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+    { method: 'updateVip', step: 'open listener ports', topologies: ['SINGLE', 'ACTIVE_STANDBY'] },
+  ],
 };
+
 const MODES: Mode[] = ['before', 'after', 'hang', 'late'];
 
 /** Hangs (and late side effects) outlast a 1 s activity timeout on every one of 2 attempts: the step fails in ~2.5 s. */
@@ -37,12 +52,20 @@ const HANG_TIMING: Timing = { ...FAST_TIMING, activityTimeoutMs: 1_000, maxAttem
 /** A late side effect lands this long after its call: past the 1 s attempt timeout, before the leak check looks. */
 const LATE_MS = 1_500;
 
-const ruleFor = (method: string, mode: Mode): FaultRule =>
-  mode === 'hang'
-    ? { method, call: 1, times: 1_000, mode: 'hang', hangMs: 30_000 }
+/**
+ * The fault for a step. A step whose undo calls the same driver method (a push undone by pushing the previous tree,
+ * the peer's VRRP update undone by the previous one) is faulted for the step's own attempts only, so that its undo,
+ * the next call, runs clean; `subject` aims it at one amphora where several are pushed to side by side.
+ */
+const ruleFor = (method: string, mode: Mode, own?: { subject?: string }): FaultRule => {
+  const times = own ? HANG_TIMING.maxAttempts : 1_000;
+  const target = own?.subject ? { subjectIncludes: own.subject } : {};
+  return mode === 'hang'
+    ? { method, call: 1, times, mode: 'hang', hangMs: 30_000, ...target }
     : mode === 'late'
-      ? { method, call: 1, times: 1_000, mode: 'late', hangMs: LATE_MS }
-      : { method, call: 1, mode, transient: false };
+      ? { method, call: 1, times, mode: 'late', hangMs: LATE_MS, ...target }
+      : { method, call: 1, mode, transient: false, ...target };
+};
 
 interface Case {
   flow: Flow;
@@ -71,7 +94,12 @@ const results = { cases: 0, leaked: 0 };
  * Prepares `flow` on a fresh orchestrator (for failover and plug, a load balancer created without faults), applies
  * `rules`, starts the workflow and returns its handle with the inventory to compare against afterwards.
  */
-async function startFlow(orchestrator: Orchestrator, c: Case, rules: FaultRule[], timing: Timing) {
+async function startFlow(
+  orchestrator: Orchestrator,
+  c: Case,
+  rules: FaultRule[] | ((lb?: LoadBalancer) => FaultRule[]),
+  timing: Timing,
+) {
   const { client } = orchestrator.temporal;
   const request = createRequest({ topology: c.topology, timing });
   const start = { taskQueue: orchestrator.taskQueue, workflowId: `${c.flow}-${request.loadBalancerId}` };
@@ -84,8 +112,9 @@ async function startFlow(orchestrator: Orchestrator, c: Case, rules: FaultRule[]
     });
   }
   const baseline = orchestrator.drivers.inventory();
+  const configs = await appliedConfigs(orchestrator, lb);
   const journalFrom = orchestrator.drivers.journal().length;
-  orchestrator.drivers.faults.setPlan({ rules });
+  orchestrator.drivers.faults.setPlan({ rules: typeof rules === 'function' ? rules(lb) : rules });
   let handle: WorkflowHandle;
   if (c.flow === 'create') {
     handle = await client.workflow.start(createLoadBalancer, { ...start, args: [request] });
@@ -96,6 +125,11 @@ async function startFlow(orchestrator: Orchestrator, c: Case, rules: FaultRule[]
         { loadBalancer: { ...lb, amphoraTemplate: request.amphora }, amphoraId: lb.amphorae[0]?.id ?? '', timing },
       ],
     });
+  } else if (c.flow === 'configure' && lb) {
+    handle = await client.workflow.start(configureLoadBalancer, {
+      ...start,
+      args: [{ loadBalancer: { ...lb, tree: sampleTree(lb) }, previousTree: treeOf({}), timing }],
+    });
   } else if (lb) {
     handle = await client.workflow.start(plugMemberNetwork, {
       ...start,
@@ -104,8 +138,25 @@ async function startFlow(orchestrator: Orchestrator, c: Case, rules: FaultRule[]
   } else {
     throw new Error('unreachable: no load balancer to work on');
   }
-  return { handle, baseline, journalFrom };
+  return { handle, baseline, journalFrom, lb, configs };
 }
+
+/** What each amphora of the load balancer runs (the amphora driver's state is not in the cloud's inventory). */
+function appliedConfigs(orchestrator: Orchestrator, lb: LoadBalancer | undefined) {
+  return Promise.all((lb?.amphorae ?? []).map((amphora) => orchestrator.drivers.amphora.getConfiguration(amphora)));
+}
+
+/** The fault rules of a case: see {@link ruleFor} for the steps undone by their own method. */
+const rulesFor = (c: Case, mode: Mode) => (lb?: LoadBalancer) => {
+  const first = lb?.amphorae[0];
+  if (c.flow === 'configure' && c.method === 'updateAmphoraListeners' && first) {
+    return [ruleFor(c.method, mode, { subject: amphoraName(first.id) })];
+  }
+  const selfUndone =
+    (c.flow === 'configure' && c.method === 'updateVip') ||
+    (c.flow === 'failover' && c.method === 'updateVrrpConfiguration');
+  return [ruleFor(c.method, mode, selfUndone ? {} : undefined)];
+};
 
 /** Nothing was created twice under one name, and nothing deleted twice. */
 function expectNothingTwice(entries: JournalEntry[]): void {
@@ -138,7 +189,12 @@ describe('fault matrix: a permanent fault at every step is undone completely', (
   it.concurrent.each(matrix)('%s', async (_label, c, mode) => {
     await withOrchestrator(async (orchestrator) => {
       const timing = mode === 'hang' || mode === 'late' ? HANG_TIMING : FAST_TIMING;
-      const { handle, baseline, journalFrom } = await startFlow(orchestrator, c, [ruleFor(c.method, mode)], timing);
+      const { handle, baseline, journalFrom, lb, configs } = await startFlow(
+        orchestrator,
+        c,
+        rulesFor(c, mode),
+        timing,
+      );
       const failure = await failureOf(handle);
       results.cases += 1;
       // An attempt that timed out must have been abandoned: a zombie's side effect would land after the undo looked.
@@ -148,6 +204,10 @@ describe('fault matrix: a permanent fault at every step is undone completely', (
       expect(failure.message).toContain(`failed at step "${c.step}`);
       expect(failure.message).toContain('nothing was left behind');
       expectSameInventory(orchestrator.drivers.inventory(), baseline);
+      // Every amphora runs what it ran before: a configuration pushed and not taken back is a leak too.
+      const restored = await appliedConfigs(orchestrator, lb);
+      if (JSON.stringify(restored) !== JSON.stringify(configs)) results.leaked += 1;
+      expect(restored).toEqual(configs);
       const status = await statusOf(handle);
       expect(status.provisioningStatus).toBe('ERROR');
       expect(status.leaked).toEqual([]);
@@ -257,14 +317,17 @@ describe('fault matrix: transient faults at every step still reach ACTIVE, with 
   it.concurrent.each(matrix)('%s', async (_label, c, mode) => {
     await withOrchestrator(async (orchestrator) => {
       const rule: FaultRule = { method: c.method, call: 1, mode, transient: true };
-      const { handle, journalFrom } = await startFlow(orchestrator, c, [rule], FAST_TIMING);
-      const lb = (await handle.result()) as LoadBalancer;
+      const { handle, journalFrom, lb: setUp } = await startFlow(orchestrator, c, [rule], FAST_TIMING);
+      const result: unknown = await handle.result();
       results.cases += 1;
-      expect(lb.provisioningStatus).toBe('ACTIVE');
+      // A configuration change returns the networks it plugged; the other flows the load balancer, ACTIVE.
+      const lb = c.flow === 'configure' ? setUp : (result as LoadBalancer);
+      if (c.flow === 'configure') expect(result).toEqual({ memberNetworkIds: ['member-net-a'] });
+      else expect(lb?.provisioningStatus).toBe('ACTIVE');
       expect(orchestrator.drivers.faults.fired()).toHaveLength(1);
       expectNothingTwice(orchestrator.drivers.journal().slice(journalFrom));
       const servers = orchestrator.drivers.inventory().filter((item) => item.kind === 'server');
-      expect(servers).toHaveLength(lb.amphorae.length);
+      expect(servers).toHaveLength(lb?.amphorae.length ?? -1);
     });
   });
 });

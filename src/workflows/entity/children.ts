@@ -1,6 +1,14 @@
 import { executeChild, ParentClosePolicy } from '@temporalio/workflow';
-import { operationSearchAttributes, type EntityOperation, type LoadBalancerRecord } from '../../contracts';
-import type { CreateLoadBalancerInput, LoadBalancer } from '../../models';
+import {
+  operationSearchAttributes,
+  settleTree,
+  treeOf,
+  type EntityOperation,
+  type LoadBalancerRecord,
+  type TreeChange,
+} from '../../contracts';
+import type { CreateLoadBalancerInput, LoadBalancer, LoadBalancerTree } from '../../models';
+import { configureLoadBalancer } from '../configure-load-balancer';
 import { createLoadBalancer } from '../create-load-balancer';
 import { deleteLoadBalancer } from '../delete-load-balancer';
 import { failoverAmphora } from '../failover-amphora';
@@ -11,6 +19,9 @@ export interface PendingOperation {
   kind: EntityOperation;
   amphoraId?: string;
   networkId?: string;
+  /** configure: the change, and the tree before it (what the amphorae get back if it fails). */
+  change?: TreeChange;
+  previousTree?: LoadBalancerTree;
 }
 
 /** What running one operation needs from the entity. */
@@ -64,6 +75,7 @@ export const CHILD_RUNNERS: Record<
   },
   failover: (operation, context) => failOver(operation, context),
   'failover-amphora': (operation, context) => failOver(operation, context),
+  configure: (operation, context) => configure(operation, context),
   'plug-network': (operation, context) => changeMemberNetwork(plugMemberNetwork, operation, context),
   'unplug-network': (operation, context) => changeMemberNetwork(unplugMemberNetwork, operation, context),
 };
@@ -96,4 +108,38 @@ async function changeMemberNetwork(
     args: [{ loadBalancer: record, networkId: operation.networkId ?? '', timing: record.timing }],
   });
   context.onRecord(changed);
+}
+
+/**
+ * Pushes a tree change to the amphorae and settles the tree: ACTIVE (deleted objects gone) when it worked; when it
+ * failed, the changed objects in ERROR with their previous values. The failure still reaches the entity, which
+ * decides the load balancer's status.
+ */
+async function configure(operation: PendingOperation, context: ChildContext): Promise<void> {
+  const record = context.record();
+  const tree = treeOf(record);
+  const previousTree = operation.previousTree ?? tree;
+  const change = operation.change;
+  if (!change) return;
+  const now = () => new Date().toISOString();
+  try {
+    const { memberNetworkIds } = await executeChild(configureLoadBalancer, {
+      ...childOptions(context, 'configure'),
+      args: [
+        {
+          loadBalancer: { ...record, tree },
+          previousTree,
+          timing: record.timing,
+        },
+      ],
+    });
+    context.onRecord({
+      tree: settleTree(tree, previousTree, change, 'succeeded', now()),
+      memberNetworkIds,
+      provisioningStatus: 'ACTIVE',
+    });
+  } catch (err) {
+    context.onRecord({ tree: settleTree(tree, previousTree, change, 'failed', now()) });
+    throw err;
+  }
 }

@@ -1,7 +1,14 @@
 import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   AmphoraIdsAttribute,
+  changeTreeUpdate,
+  ObjectIdsAttribute,
+  objectIds,
   deleteLoadBalancerUpdate,
+  hasChildren,
+  pendingTree,
+  treeOf,
+  treeViolation,
   describeFailure,
   failureDetails,
   entitySearchAttributes,
@@ -21,6 +28,7 @@ import {
   type LoadBalancerEntityInput,
   type LoadBalancerRecord,
   type OperationRef,
+  type TreeChange,
 } from '../../contracts';
 import type { CreateLoadBalancerInput, ProvisioningStatus } from '../../models';
 import { CHILD_RUNNERS, type PendingOperation } from './children';
@@ -74,6 +82,7 @@ export class LoadBalancerEntity {
           record.provisioningStatus,
         ),
         { key: AmphoraIdsAttribute, value: record.amphorae.map((amphora) => amphora.id) },
+        { key: ObjectIdsAttribute, value: objectIds(record.tree) },
       ],
     };
   }
@@ -99,7 +108,34 @@ export class LoadBalancerEntity {
     }));
     const mutable = { validator: (..._args: unknown[]) => this.assertMutable() };
     setHandler(updateLoadBalancerUpdate, (changes: LoadBalancerChanges) => this.applyChanges(changes), mutable);
-    setHandler(deleteLoadBalancerUpdate, () => this.accept({ kind: 'delete' }, 'PENDING_DELETE'), mutable);
+    setHandler(deleteLoadBalancerUpdate, () => this.accept({ kind: 'delete' }, 'PENDING_DELETE'), {
+      validator: ({ cascade }) => {
+        this.assertMutable();
+        // Octavia's rule: children go only with cascade (the delete then removes the whole tree with the amphorae).
+        if (!cascade && hasChildren(treeOf(this.record))) {
+          throw ApplicationFailure.create({
+            type: FailureTypes.validation,
+            nonRetryable: true,
+            message: `Cannot delete Load Balancer ${this.record.id} - it has children; delete them first, or delete with cascade=true.`,
+            details: [{ field: 'cascade' }],
+          });
+        }
+      },
+    });
+    setHandler(changeTreeUpdate, (change: TreeChange) => this.changeTree(change), {
+      validator: (change: TreeChange) => {
+        this.assertMutable();
+        const violation = treeViolation(treeOf(this.record), change);
+        if (violation) {
+          throw ApplicationFailure.create({
+            type: FailureTypes[violation.reason],
+            nonRetryable: true,
+            message: violation.message,
+            details: violation.field ? [{ field: violation.field }] : undefined,
+          });
+        }
+      },
+    });
     setHandler(failoverLoadBalancerUpdate, () => this.accept({ kind: 'failover' }, 'PENDING_UPDATE'), {
       validator: () => {
         this.assertMutable();
@@ -172,7 +208,11 @@ export class LoadBalancerEntity {
       else if (operation.kind === 'create') {
         this.record = { ...this.record, amphorae: [], vip: undefined, serverGroupId: undefined };
       }
-      this.record = { ...this.record, provisioningStatus: 'ERROR', operatingStatus: 'ERROR' };
+      // A configuration change that was rolled back cleanly left every amphora as it was: only its objects failed.
+      const restored = operation.kind === 'configure' && failureDetails(err)?.leaked.length === 0;
+      this.record = restored
+        ? { ...this.record, provisioningStatus: 'ACTIVE' }
+        : { ...this.record, provisioningStatus: 'ERROR', operatingStatus: 'ERROR' };
       this.current = { ...this.current, outcome: 'failed', error: message, endedAt: now() };
     }
     this.record = { ...this.record, updatedAt: now() };
@@ -208,6 +248,12 @@ export class LoadBalancerEntity {
     this.record = { ...this.record, provisioningStatus: status, updatedAt: now() };
     this.publish();
     return this.record;
+  }
+
+  private changeTree(change: TreeChange): LoadBalancerRecord {
+    const previousTree = treeOf(this.record);
+    this.record = { ...this.record, tree: pendingTree(previousTree, change, now()) };
+    return this.accept({ kind: 'configure', change, previousTree }, 'PENDING_UPDATE');
   }
 
   private applyChanges(changes: LoadBalancerChanges): LoadBalancerRecord {
