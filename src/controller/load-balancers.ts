@@ -11,6 +11,7 @@ import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { CreateLoadBalancerInputSchema, describeZodError, type Amphora, type CreateLoadBalancerInput } from '../models';
 import {
   AmphoraIdsAttribute,
+  changeTreeUpdate,
   deleteLoadBalancerUpdate,
   entityWorkflowId,
   FailureTypes,
@@ -20,12 +21,14 @@ import {
   failoverAmphoraUpdate,
   failoverLoadBalancerUpdate,
   loadBalancerQuery,
+  ObjectIdsAttribute,
   plugNetworkUpdate,
   unplugNetworkUpdate,
   updateLoadBalancerUpdate,
   type LoadBalancerChanges,
   type LoadBalancerRecord,
   type LoadBalancerView,
+  type TreeChange,
 } from '../contracts';
 import { loadBalancerEntity } from '../workflows/load-balancer-entity';
 import { ConflictError, InputError, NotFoundError, UnavailableError } from './errors';
@@ -107,6 +110,7 @@ export class LoadBalancerController {
         typedSearchAttributes: [
           ...operationSearchAttributes('load-balancer', request),
           { key: AmphoraIdsAttribute, value: [] },
+          { key: ObjectIdsAttribute, value: [] },
         ],
         memo: { loadBalancer: publicRecord(record) },
       });
@@ -241,6 +245,16 @@ export class LoadBalancerController {
     );
   }
 
+  /**
+   * Changes the objects behind the load balancer's VIP. The entity checks the change against its tree (404 for an
+   * object it does not hold, 409 for a duplicate, 400 for a mismatch) before anything is written.
+   *
+   * @returns the record with the tree as it is while the change is pushed (the changed objects PENDING_*).
+   */
+  changeTree(loadBalancerId: string, change: TreeChange): Promise<PublicLoadBalancer> {
+    return this.mutate(loadBalancerId, (handle) => handle.executeUpdate(changeTreeUpdate, { args: [change] }));
+  }
+
   /** Fails over one amphora of whichever load balancer holds it. */
   async failoverAmphora(amphoraId: string): Promise<PublicLoadBalancer> {
     const { loadBalancer } = await this.requireAmphora(amphoraId);
@@ -269,6 +283,21 @@ export class LoadBalancerController {
       if (view && amphora) return { amphora, loadBalancer: view.record };
     }
     throw new NotFoundError(`Amphora ${amphoraId} could not be found.`);
+  }
+
+  /**
+   * The load balancers whose ObjectIds search attribute lists a listener, pool, health monitor or L7 policy id (from
+   * visibility: it may lag a change by milliseconds).
+   */
+  async holdersOf(objectId: string): Promise<string[]> {
+    if (!PLAIN_ID.test(objectId)) return [];
+    const query = `WorkflowType = 'loadBalancerEntity' AND ExecutionStatus = 'Running' AND ${ObjectIdsAttribute.name} = "${objectId}"`;
+    const found: string[] = [];
+    for await (const execution of this.client.workflow.list({ query })) {
+      const id = (execution.memo?.loadBalancer as PublicLoadBalancer | undefined)?.id;
+      if (id) found.push(id);
+    }
+    return found;
   }
 
   /** A handle on a workflow by id: an entity or one of its operations (for watching). */
@@ -341,6 +370,11 @@ function translateRejection(err: unknown, loadBalancerId: string): unknown {
   if (failure instanceof ApplicationFailure) {
     if (failure.type === FailureTypes.conflict) return new ConflictError(failure.message, { cause: err });
     if (failure.type === FailureTypes.notFound) return new NotFoundError(failure.message, { cause: err });
+    if (failure.type === FailureTypes.validation) {
+      const detail = failure.details?.[0] as { field?: unknown } | undefined;
+      const field = typeof detail?.field === 'string' ? detail.field : 'request';
+      return new InputError(field, failure.message);
+    }
   }
   // An update sent to an entity that has just completed (its load balancer deleted) is refused by the server.
   if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {

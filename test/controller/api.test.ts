@@ -305,7 +305,7 @@ describe('the Octavia v2 REST API over real HTTP, on the real dev server with no
     expect((await admin('GET', `/v2/lbaas/loadbalancers/${UNKNOWN}`)).status).toBe(404);
     expect((await admin('PUT', `/v2/lbaas/loadbalancers/${UNKNOWN}/failover`)).status).toBe(404);
     expect((await admin('GET', `/v2/octavia/amphorae/${UNKNOWN}`)).status).toBe(404);
-    const route = await admin('GET', '/v2/lbaas/pools');
+    const route = await admin('GET', '/v2/lbaas/no-such-collection');
     expect(route.status).toBe(404);
     expect(route.body).toMatchObject({ faultcode: 'Client', debuginfo: null });
   });

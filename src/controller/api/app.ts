@@ -8,6 +8,8 @@ import type { ApiDependencies, ApiEnv } from './context';
 import { ApiFault } from './faults';
 import { loadBalancerRoutes } from './load-balancer-routes';
 import { noopNeutronRoutes } from './noop-neutron-routes';
+import { objectRoutes } from './objects';
+import { TreeLookup } from '../tree-lookup';
 
 /** The versions Octavia's root document lists that this API's behaviour matches (tags arrived in v2.5). */
 const VERSIONS = [
@@ -77,6 +79,7 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   );
   v2.use(authenticate(settings.api.auth, deps.keystone));
   v2.route('/lbaas/loadbalancers', loadBalancerRoutes(deps));
+  v2.route('/lbaas', objectRoutes({ controller: deps.controller, lookup: new TreeLookup(deps.controller) }));
   v2.route('/octavia/amphorae', amphoraRoutes(deps));
   if (deps.noopCloud) v2.route('/', noopNeutronRoutes(deps.noopCloud));
   app.route('/v2', v2);

@@ -47,10 +47,14 @@ export async function readBody<S extends z.ZodType>(c: Context<ApiEnv>, schema: 
   if (!parsed.success) {
     const { field, constraint } = describeZodError(parsed.error);
     // Octavia names the attribute, not the wrapper object it sits in.
-    throw invalidField(field.replace(/^loadbalancer\./, ''), valueAt(body, field.split('.')), constraint);
+    throw invalidField(field.replace(WRAPPER, ''), valueAt(body, field.split('.')), constraint);
   }
   return parsed.data;
 }
+
+/** The object a body wraps its fields in: Octavia names the attribute, not the wrapper. */
+const WRAPPER =
+  /^(loadbalancer|listener|pool|member|healthmonitor|l7policy|rule|quota|flavor|flavorprofile|availability_zone|availability_zone_profile)\./;
 
 /** Validates one path or query value. */
 export function readValue<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {

@@ -15,6 +15,7 @@ import {
 } from './context';
 import { ApiFault, invalidField } from './faults';
 import { CascadeSchema, CreateLoadBalancerBody, LimitSchema, UpdateLoadBalancerBody, UuidSchema } from './schemas';
+import { statusTree } from './status-tree';
 import { checkVipTarget } from './vip-target';
 import { loadBalancerView, pick } from './views';
 
@@ -159,17 +160,7 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
 
   routes.get('/:id/status', async (c) => {
     const { record } = await find(c, 'read');
-    return c.json({
-      statuses: {
-        loadbalancer: {
-          id: record.id,
-          name: record.name,
-          provisioning_status: record.provisioningStatus,
-          operating_status: record.operatingStatus,
-          listeners: [],
-        },
-      },
-    });
+    return c.json(statusTree(record));
   });
 
   // Octavia's default policy keeps failover for operators: it rebuilds amphorae, which a tenant cannot see.

@@ -5,7 +5,7 @@ import { NO_CONTROL_CHARACTERS } from '../../models';
 export const UuidSchema = z.uuid({ error: 'Value should be UUID format' });
 
 /** Ids of networks, subnets and ports: the cloud's own, not always UUIDs (the noop cloud's are names). */
-const CloudId = z
+export const CloudId = z
   .string({ error: 'Value should be a string' })
   .min(1, 'Value should not be empty')
   .max(255)
@@ -14,11 +14,11 @@ const CloudId = z
  * Text a tenant names things with: stored verbatim and found again by an exact filter, except control characters
  * (NUL, CR/LF, escape sequences), which would break visibility queries, logs and the operator's terminal.
  */
-const Text = z
+export const Text = z
   .string({ error: 'Value should be a string' })
   .max(255, 'Value should be at most 255 characters')
   .regex(NO_CONTROL_CHARACTERS, 'Value should not contain control characters');
-const Tags = z.array(Text, { error: 'Value should be a list of strings' }).max(50, 'At most 50 tags');
+export const Tags = z.array(Text, { error: 'Value should be a list of strings' }).max(50, 'At most 50 tags');
 
 /** What both a create and an update may set. */
 const EditableFields = {

@@ -1,3 +1,4 @@
+import { treeOf } from '../../contracts';
 import type { Amphora } from '../../models';
 import type { PublicLoadBalancer } from '../load-balancers';
 
@@ -24,8 +25,8 @@ export function loadBalancerView(lb: PublicLoadBalancer) {
     vip_qos_policy_id: lb.vip?.qosPolicyId ?? null,
     additional_vips: [],
     vip_vnic_type: 'normal',
-    listeners: [],
-    pools: [],
+    listeners: treeOf(lb).listeners.map(({ id }) => ({ id })),
+    pools: treeOf(lb).pools.map(({ id }) => ({ id })),
     provider: 'amphora',
     flavor_id: lb.flavorId ?? null,
     availability_zone: lb.availabilityZone ?? null,
