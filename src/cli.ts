@@ -81,7 +81,11 @@ program
     // What a create names for its VIP is looked up before anything starts: in the noop cloud, or in Neutron.
     const drivers = createDrivers(config.drivers);
     const noopCloud = (drivers as Partial<NoopDrivers>).cloud;
-    const server = await startApiServer(config, client, logger, { noopCloud, network: drivers.network });
+    const server = await startApiServer(config, client, logger, {
+      noopCloud,
+      network: drivers.network,
+      stats: drivers.amphora,
+    });
     process.stderr.write(`amphora: API listening on ${server.url} (Octavia v2 under /v2 and /v2.0)\n`);
     await stopSignal();
     await server.close();

@@ -11,3 +11,4 @@ export * from './entity';
 export * from './entity-record';
 export * from './sweeper';
 export * from './tree';
+export * from './catalog';

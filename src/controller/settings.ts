@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { parseOpenStackSettings, type OpenStackSettings } from '../drivers/openstack/settings';
 import { ConfigError, parseEnv, wholeNumberVariable } from '../env';
 import {
+  QUOTA_RESOURCES,
+  type QuotaLimits,
+  type QuotaResource,
   AntiAffinityPolicySchema,
   TopologySchema,
   type AmphoraTemplate,
@@ -47,7 +50,12 @@ export interface ControllerSettings {
   antiAffinityPolicy: AntiAffinityPolicy;
   /** Octavia's amp_active_wait_sec and amp_active_retries, for the operations the controller starts. */
   timing: Pick<Timing, 'buildPollIntervalMs' | 'buildPollAttempts'>;
+  /** Octavia's [quotas] defaults: each project's limits until an operator sets its own (-1: unlimited). */
+  quotaDefaults: QuotaLimits;
 }
+
+/** AMPHORA_QUOTA_<RESOURCE>: the default limit of each resource. */
+const quotaVariable = (resource: QuotaResource) => `AMPHORA_QUOTA_${resource.toUpperCase()}`;
 
 const whole = wholeNumberVariable;
 
@@ -92,6 +100,16 @@ const SettingsSchema = z.object({
   AMPHORA_ANTI_AFFINITY_POLICY: AntiAffinityPolicySchema.default('anti-affinity'),
   AMPHORA_BUILD_POLL_INTERVAL_MS: whole(1, 'milliseconds above 0').default(10_000),
   AMPHORA_BUILD_POLL_ATTEMPTS: whole(1, 'a number of looks above 0').default(30),
+  ...Object.fromEntries(
+    QUOTA_RESOURCES.map((resource) => [
+      quotaVariable(resource),
+      z.coerce
+        .number({ error: 'expected a whole number, -1 for unlimited' })
+        .int('expected a whole number, -1 for unlimited')
+        .min(-1, 'expected -1 (unlimited) or more')
+        .default(-1),
+    ]),
+  ),
 });
 
 /**
@@ -146,6 +164,12 @@ export function parseControllerSettings(env: Record<string, string | undefined>)
       buildPollIntervalMs: vars.AMPHORA_BUILD_POLL_INTERVAL_MS,
       buildPollAttempts: vars.AMPHORA_BUILD_POLL_ATTEMPTS,
     },
+    quotaDefaults: Object.fromEntries(
+      QUOTA_RESOURCES.map((resource) => [
+        resource,
+        (vars as Record<string, unknown>)[quotaVariable(resource)] as number,
+      ]),
+    ) as QuotaLimits,
   };
 }
 

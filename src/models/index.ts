@@ -14,3 +14,4 @@ export * from './health-monitor';
 export * from './l7-policy';
 export * from './tree';
 export * from './amphora-load-balancer';
+export * from './catalog';

@@ -10,3 +10,4 @@ export { configureLoadBalancer } from './configure-load-balancer';
 export { plugMemberNetwork, unplugMemberNetwork } from './member-network';
 export { loadBalancerEntity } from './load-balancer-entity';
 export { sweepOrphans } from './sweeper/sweep-orphans';
+export { catalogEntity } from './catalog';

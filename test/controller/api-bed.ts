@@ -36,6 +36,7 @@ export function useApiBed(
     const server = await startApiServer(config, orchestrator.temporal.client, createLogger('silent'), {
       port: 0,
       network: orchestrator.drivers.network,
+      stats: orchestrator.drivers.amphora,
       noopCloud: options.neutronLookups ? orchestrator.drivers.cloud : undefined,
     });
     bed = { orchestrator, server, as: (token) => apiClient(server, token) };

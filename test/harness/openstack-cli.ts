@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -8,19 +8,53 @@ const run = promisify(execFile);
 /** Where the stock client lives: a virtualenv in the project's state folder, shared with scripts/openstack-client-check.sh. */
 const VENV = join(__dirname, '..', '..', '.temporal', 'osc');
 
+/** Held while one test process installs the client: parallel jest workers would otherwise race to build the venv. */
+const LOCK = `${VENV}.lock`;
+
 /**
- * The stock `openstack` CLI with the Octavia plugin (python-openstackclient, python-octaviaclient from PyPI),
- * installed into a virtualenv on first use (about a minute). Returns the path of its `openstack` command.
+ * The stock `openstack` CLI with the Octavia plugin (python-openstackclient, python-octaviaclient from PyPI, which
+ * bring openstacksdk), installed into a virtualenv on first use (about a minute). Returns the path of its `openstack`
+ * command. Several test files may ask at once: one installs, the others wait for it.
  */
 export async function ensureOpenStackCli(): Promise<string> {
   const openstack = join(VENV, 'bin', 'openstack');
-  if (existsSync(openstack)) return openstack;
+  const deadline = Date.now() + 900_000;
+  while (!existsSync(openstack)) {
+    if (takeLock()) {
+      try {
+        if (!existsSync(openstack)) await install(openstack);
+      } finally {
+        rmSync(LOCK, { recursive: true, force: true });
+      }
+    } else {
+      if (Date.now() > deadline) throw new Error(`another test process holds ${LOCK} for more than 15 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+  return openstack;
+}
+
+/** mkdir is atomic: whoever creates the lock directory installs. A lock left by a killed run is taken over after 15 min. */
+function takeLock(): boolean {
+  mkdirSync(join(VENV, '..'), { recursive: true });
+  try {
+    mkdirSync(LOCK);
+    return true;
+  } catch {
+    const since = statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs;
+    if (since !== undefined && Date.now() - since > 900_000) rmSync(LOCK, { recursive: true, force: true });
+    return false;
+  }
+}
+
+async function install(openstack: string): Promise<void> {
+  // A venv half made by a killed run is made again.
+  rmSync(VENV, { recursive: true, force: true });
   await run('python3', ['-m', 'venv', VENV], { timeout: 120_000 });
   await run(join(VENV, 'bin', 'pip'), ['install', '-q', 'python-openstackclient', 'python-octaviaclient'], {
     timeout: 600_000,
   });
   if (!existsSync(openstack)) throw new Error(`pip installed python-openstackclient, but ${openstack} is missing`);
-  return openstack;
 }
 
 /** What one run of the CLI said. */

@@ -250,5 +250,6 @@ describe('the full tree through the stock openstack CLI', () => {
     await alice('loadbalancer', 'delete', '--cascade', '--wait', lb);
     expect(await alice('loadbalancer', 'list', '-f', 'value', '-c', 'id')).not.toContain(lb);
     expect(orchestrator.drivers.inventory()).toHaveLength(baseline);
-  });
+    // About 35 runs of a Python CLI, seconds each on a loaded machine.
+  }, 400_000);
 });

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowContinuedAsNewError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflows } from '../harness/bundle';
@@ -31,6 +31,7 @@ async function outcomeOf(handle: WorkflowHandle): Promise<Outcome> {
     await handle.result();
     return { ending: 'completed' };
   } catch (err) {
+    if (err instanceof WorkflowContinuedAsNewError) return { ending: 'continued' };
     if (err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) {
       return { ending: 'cancelled', message: err.cause.message };
     }

@@ -13,7 +13,8 @@ import {
   unplugMemberNetwork,
 } from '../../src/workflows';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
-import { entityWorkflowId, treeOf } from '../../src/contracts';
+import { catalogWorkflowId, entityWorkflowId, treeOf } from '../../src/contracts';
+import { CatalogController } from '../../src/controller/catalog';
 import { sampleTree } from './sample-tree';
 import { createRequest, FAST_TIMING, statusOf, type Orchestrator } from '../workflows/orchestrator';
 
@@ -25,7 +26,8 @@ import { createRequest, FAST_TIMING, statusOf, type Orchestrator } from '../work
  */
 
 /** How a recorded run ended. */
-export type Ending = 'completed' | 'failed' | 'cancelled';
+/** `continued`: the run continued as new (the catalog, which starts over instead of ending). */
+export type Ending = 'completed' | 'failed' | 'cancelled' | 'continued';
 
 export interface Scenario {
   /** The history's file name, without `.json`. */
@@ -218,6 +220,28 @@ export class ScenarioRun {
       ...this.options,
       args: [{ loadBalancer, amphoraId: old.id, timing: FAST_TIMING }],
     });
+  }
+
+  /**
+   * Drives the operators' catalog: a flavor profile and a flavor, a quota set and reset, the flavor disabled; then
+   * cancels it, which makes it continue as new with its state (the catalog never ends), so that the first run's
+   * history is complete.
+   */
+  async catalog(): Promise<WorkflowHandle> {
+    const catalog = new CatalogController(this.client, this.orchestrator.taskQueue);
+    this.inject([]);
+    const flavorData = '{"loadbalancer_topology": "ACTIVE_STANDBY"}';
+    const profile = { id: randomUUID(), name: 'ha', providerName: 'amphora', flavorData };
+    await catalog.change({ action: 'create', kind: 'flavorProfiles', entry: profile });
+    const flavor = { id: randomUUID(), name: 'ha', description: '', flavorProfileId: profile.id, enabled: true };
+    await catalog.change({ action: 'create', kind: 'flavors', entry: flavor });
+    await catalog.change({ action: 'set-quota', projectId: 'project-a', limits: { listener: 5 } });
+    await catalog.change({ action: 'reset-quota', projectId: 'project-a' });
+    await catalog.change({ action: 'update', kind: 'flavors', key: flavor.id, changes: { enabled: false } });
+    const first = await this.client.workflow.getHandle(catalogWorkflowId(this.orchestrator.taskQueue)).describe();
+    const handle = this.client.workflow.getHandle(first.workflowId, first.runId, { followRuns: false });
+    await handle.cancel();
+    return handle;
   }
 
   /** Leaks what a create that died without undoing leaves (VIP, booted amphora, base port), then sweeps. */
@@ -456,6 +480,14 @@ export const SCENARIOS: readonly Scenario[] = [
       'ACTIVE_STANDBY failover of a MASTER that serves a tree: the replacement gets the member network and the configuration, the peer learns it in haproxy and keepalived, then the old one goes',
     ending: 'completed',
     start: (run) => run.failoverWithTree('ACTIVE_STANDBY'),
+  },
+  {
+    name: 'catalog',
+    workflow: 'catalogEntity',
+    shows:
+      'the operators catalog: a flavor profile and flavor created, a quota set and reset, the flavor disabled; a cancel makes it start over with the same state',
+    ending: 'continued',
+    start: (run) => run.catalog(),
   },
   {
     name: 'sweep-orphans',

@@ -8,6 +8,7 @@ import type { ApiDependencies, ApiEnv } from './context';
 import { ApiFault } from './faults';
 import { loadBalancerRoutes } from './load-balancer-routes';
 import { noopNeutronRoutes } from './noop-neutron-routes';
+import { catalogRoutes, FLAVOR_PROFILES, FLAVORS, providerRoutes, Quotas, ZONE_PROFILES, ZONES } from './catalog';
 import { objectRoutes } from './objects';
 import { TreeLookup } from '../tree-lookup';
 
@@ -78,8 +79,16 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
     }),
   );
   v2.use(authenticate(settings.api.auth, deps.keystone));
-  v2.route('/lbaas/loadbalancers', loadBalancerRoutes(deps));
-  v2.route('/lbaas', objectRoutes({ controller: deps.controller, lookup: new TreeLookup(deps.controller) }));
+  const quotas = new Quotas(deps.catalog, deps.controller, settings.quotaDefaults);
+  v2.route('/lbaas/loadbalancers', loadBalancerRoutes({ ...deps, quotas }));
+  v2.route('/lbaas/quotas', quotas.routes());
+  v2.route('/lbaas/providers', providerRoutes());
+  v2.route('/lbaas/flavorprofiles', catalogRoutes(FLAVOR_PROFILES, deps.catalog));
+  v2.route('/lbaas/flavors', catalogRoutes(FLAVORS, deps.catalog));
+  v2.route('/lbaas/availabilityzoneprofiles', catalogRoutes(ZONE_PROFILES, deps.catalog));
+  v2.route('/lbaas/availabilityzones', catalogRoutes(ZONES, deps.catalog));
+  const lookup = new TreeLookup(deps.controller);
+  v2.route('/lbaas', objectRoutes({ controller: deps.controller, lookup, quotas, stats: deps.stats }));
   v2.route('/octavia/amphorae', amphoraRoutes(deps));
   if (deps.noopCloud) v2.route('/', noopNeutronRoutes(deps.noopCloud));
   app.route('/v2', v2);

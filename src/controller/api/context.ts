@@ -1,9 +1,11 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import type { AmphoraLoadBalancerDriver } from '../../drivers/amphora/driver';
 import type { AbstractNetworkDriver } from '../../drivers/network/driver';
 import type { NoopCloud } from '../../drivers/noop/cloud';
 import type { Logger } from '../../logger';
 import { describeZodError } from '../../models';
+import type { CatalogController } from '../catalog';
 import type { LoadBalancerController } from '../load-balancers';
 import type { ControllerSettings } from '../settings';
 import { ApiFault, invalidField } from './faults';
@@ -11,6 +13,9 @@ import type { KeystoneAuthenticator } from './keystone-auth';
 import type { Caller } from './policy';
 
 export type { Caller } from './policy';
+
+/** Reads traffic counters from the amphorae (the amphora driver's getStats). */
+export type StatsReader = Pick<AmphoraLoadBalancerDriver, 'getStats'>;
 
 /** Variables the middleware sets on each request. */
 export interface ApiEnv {
@@ -31,6 +36,10 @@ export interface ApiDependencies {
   network?: NetworkLookups;
   /** With AMPHORA_API_AUTH=keystone: who a token stands for. */
   keystone?: KeystoneAuthenticator;
+  /** Flavors, availability zones, their profiles and quotas. */
+  catalog: CatalogController;
+  /** Where listener and load balancer statistics are read. */
+  stats?: StatsReader;
 }
 
 /** Reads and validates a JSON body; malformed JSON and each bad field become a 400 that names the field. */

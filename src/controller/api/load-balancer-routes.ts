@@ -15,6 +15,9 @@ import {
 } from './context';
 import { ApiFault, invalidField } from './faults';
 import { CascadeSchema, CreateLoadBalancerBody, LimitSchema, UpdateLoadBalancerBody, UuidSchema } from './schemas';
+import type { Quotas } from './catalog/quotas';
+import { placementOf } from './create-placement';
+import { statsOf } from './stats';
 import { statusTree } from './status-tree';
 import { checkVipTarget } from './vip-target';
 import { loadBalancerView, pick } from './views';
@@ -34,7 +37,14 @@ const FILTERS = {
 } as const;
 
 /** `/lbaas/loadbalancers`: create, list with filters and paging, show, update, delete, status tree, failover. */
-export function loadBalancerRoutes({ controller, settings, network }: ApiDependencies): Hono<ApiEnv> {
+export function loadBalancerRoutes({
+  controller,
+  settings,
+  network,
+  catalog,
+  quotas,
+  stats,
+}: ApiDependencies & { quotas: Quotas }): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
 
   // The record as its entity last published it: no worker is needed to read it, and a change goes to the entity, which
@@ -55,26 +65,11 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
     const caller = c.get('caller');
     const projectId = body.project_id ?? body.tenant_id ?? caller.projectId ?? 'admin';
     ensureWrite(caller, projectId);
-    if (body.availability_zone && !settings.availabilityZones.includes(body.availability_zone)) {
-      throw invalidField(
-        'availability_zone',
-        body.availability_zone,
-        `Unknown availability zone; the operator has defined: ${settings.availabilityZones.join(', ') || 'none'}`,
-      );
-    }
+    const placement = placementOf(body, await catalog.read(), settings);
+    const { topology } = placement;
     // Before anything starts: a refused request writes nothing to history.
     if (network) await checkVipTarget(network, caller, projectId, body);
-    let topology = settings.defaultTopology;
-    if (body.flavor_id) {
-      const flavored = settings.flavorTopologies[body.flavor_id];
-      if (!flavored)
-        throw invalidField(
-          'flavor_id',
-          body.flavor_id,
-          `Unknown flavor; known flavors: ${Object.keys(settings.flavorTopologies).join(', ') || 'none'}`,
-        );
-      topology = flavored;
-    }
+    await quotas.ensure(projectId, 'load_balancer');
     const request: CreateLoadBalancerInput = {
       loadBalancerId: randomUUID(),
       projectId,
@@ -91,7 +86,9 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
       },
       amphora: {
         ...settings.amphoraTemplate,
-        ...(body.availability_zone ? { availabilityZone: body.availability_zone } : {}),
+        ...(placement.computeFlavor ? { flavor: placement.computeFlavor } : {}),
+        ...(placement.managementNetworkId ? { managementNetworkId: placement.managementNetworkId } : {}),
+        ...(placement.computeZone ? { availabilityZone: placement.computeZone } : {}),
       },
       ...(body.flavor_id ? { flavorId: body.flavor_id } : {}),
       tags: body.tags ?? [],
@@ -161,6 +158,11 @@ export function loadBalancerRoutes({ controller, settings, network }: ApiDepende
   routes.get('/:id/status', async (c) => {
     const { record } = await find(c, 'read');
     return c.json(statusTree(record));
+  });
+
+  routes.get('/:id/stats', async (c) => {
+    const { record } = await find(c, 'read');
+    return c.json({ stats: await statsOf(stats, record) });
   });
 
   // Octavia's default policy keeps failover for operators: it rebuilds amphorae, which a tenant cannot see.

@@ -7,7 +7,8 @@ import type { Logger } from '../../logger';
 import { LoadBalancerController } from '../load-balancers';
 import { requireApiTokens } from '../settings';
 import { createApiApp } from './app';
-import type { NetworkLookups } from './context';
+import { CatalogController } from '../catalog';
+import type { NetworkLookups, StatsReader } from './context';
 import { KeystoneAuthenticator } from './keystone-auth';
 
 /** A running API server. */
@@ -30,6 +31,8 @@ export interface ApiServerOptions {
   noopCloud?: NoopCloud;
   /** Where a create's VIP subnet, network or port is looked up before anything starts. */
   network?: NetworkLookups;
+  /** Where statistics are read from the amphorae. */
+  stats?: StatsReader;
 }
 
 export async function startApiServer(
@@ -38,7 +41,7 @@ export async function startApiServer(
   logger: Logger,
   options: ApiServerOptions = {},
 ): Promise<ApiServer> {
-  const { port, noopCloud, network } = options;
+  const { port, noopCloud, network, stats } = options;
   const settings = config.controller;
   requireApiTokens(settings);
   if (settings.api.auth.mode === 'noauth') {
@@ -61,7 +64,8 @@ export async function startApiServer(
     identity = new OpenStackSession(auth.identity, { logger });
     keystone = new KeystoneAuthenticator(identity, { policy: auth.policy, cacheTtlMs: auth.cacheTtlMs, logger });
   }
-  const app = createApiApp({ controller, settings, logger, noopCloud, network, keystone });
+  const catalog = new CatalogController(client, config.taskQueue, { workerWaitMs: settings.api.workerWaitMs * 5 });
+  const app = createApiApp({ controller, settings, logger, noopCloud, network, keystone, catalog, stats });
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: settings.api.host, port: port ?? settings.api.port }, () =>
       resolve(started),

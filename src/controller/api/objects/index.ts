@@ -6,6 +6,7 @@ import { NotFoundError } from '../../errors';
 import type { PublishedLoadBalancer } from '../../load-balancers';
 import { ensureRead, ensureWrite, readBody, type ApiEnv } from '../context';
 import { ApiFault } from '../faults';
+import { statsOf } from '../stats';
 import { toChanges, withoutNulls } from './convert';
 import { HEALTH_MONITORS, L7_POLICIES, L7_RULES, LISTENERS, MEMBERS, POOLS, type KindSpec } from './kinds';
 import { listingPage } from './paging';
@@ -63,6 +64,12 @@ export function objectRoutes(deps: ObjectDependencies): Hono<ApiEnv> {
 
   routes.route('/pools/:pool_id/members', nestedRoutes(MEMBERS, 'pools', 'pool_id', deps, true));
   routes.route('/l7policies/:l7policy_id/rules', nestedRoutes(L7_RULES, 'l7Policies', 'l7policy_id', deps, false));
+  listeners.routes.get('/:id/stats', async (c) => {
+    const id = pathId(c, 'id');
+    const owner = await lookup.ownerOf('listeners', id);
+    ensureRead(c.get('caller'), owner.record.projectId);
+    return c.json({ stats: await statsOf(deps.stats, owner.record, id) });
+  });
   routes.route('/listeners', listeners.routes);
   routes.route('/pools', pools.routes);
   routes.route('/healthmonitors', monitors.routes);
@@ -106,6 +113,9 @@ function nestedRoutes<K extends 'members' | 'l7Rules'>(
       ensureWrite(c.get('caller'), owner.record.projectId);
       const now = new Date().toISOString();
       const poolId = pathId(c, param);
+      const existing = treeOf(owner.record).members.filter((member) => member.poolId === poolId).length;
+      if (members.length > existing)
+        await deps.quotas?.ensure(owner.record.projectId, 'member', members.length - existing);
       const built = members.map((body) =>
         MemberSchema.parse({
           ...withoutNulls(toChanges(body, ['project_id', 'tenant_id'])),

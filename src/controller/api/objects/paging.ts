@@ -17,6 +17,10 @@ export function listingPage(c: Context<ApiEnv>, plural: string, views: Record<st
   const filters = Object.entries(query).filter(([name]) => !CONTROLS.has(name));
   let found = views.filter((view) =>
     filters.every(([name, wanted]) => {
+      // Octavia filters listeners and pools by the load balancer they belong to.
+      if (name === 'loadbalancer_id' && Array.isArray(view.loadbalancers)) {
+        return (view.loadbalancers as { id: string }[]).some((lb) => lb.id === wanted);
+      }
       const value = view[name];
       const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
       return scalar ? String(value) === wanted : true;

@@ -16,6 +16,7 @@ import {
   type ApiEnv,
   type Caller,
 } from '../context';
+import { QUOTA_OF, type Quotas } from '../catalog/quotas';
 import { ApiFault } from '../faults';
 import { UuidSchema } from '../schemas';
 import { pick } from '../views';
@@ -25,7 +26,10 @@ import { listingPage } from './paging';
 type Bodies = Record<string, Record<string, unknown> | undefined>;
 
 /** What the object routes work with. */
-export type ObjectDependencies = Pick<ApiDependencies, 'controller'> & { lookup: TreeLookup };
+export type ObjectDependencies = Pick<ApiDependencies, 'controller' | 'stats'> & {
+  lookup: TreeLookup;
+  quotas?: Quotas;
+};
 
 /** Where a new object goes, found from its body; `parentId` for members and rules. */
 export type Placement = (
@@ -58,6 +62,7 @@ export class ObjectOperations<K extends TreeKind> {
     const { owner, parentId, defaultPoolOf } = await place(body, caller);
     const lb = owner.record;
     ensureWrite(caller, lb.projectId);
+    await deps.quotas?.ensure(lb.projectId, QUOTA_OF[spec.kind]);
     const context = {
       loadBalancerId: lb.id,
       projectId: lb.projectId,
