@@ -154,6 +154,13 @@ describe('providers, flavors, availability zones, quotas and statistics', () => 
     const zero = { active_connections: 0, bytes_in: 0, bytes_out: 0, request_errors: 0, total_connections: 0 };
     expect(api.expectStatus(await alice('GET', `/v2/lbaas/loadbalancers/${lbId}/stats`), 200).stats).toEqual(zero);
     expect(api.expectStatus(await alice('GET', `/v2/lbaas/listeners/${listener}/stats`), 200).stats).toEqual(zero);
+    const [amphora] = api.expectStatus(await operator('GET', `/v2/octavia/amphorae?loadbalancer_id=${lbId}`), 200)
+      .amphorae as { id: string }[];
+    const perAmphora = api.expectStatus(await operator('GET', `/v2/octavia/amphorae/${amphora?.id ?? ''}/stats`), 200);
+    expect(perAmphora.amphora_stats).toEqual(
+      expect.arrayContaining([{ id: amphora?.id, loadbalancer_id: lbId, listener_id: listener, ...zero }]),
+    );
+    expect((await alice('GET', `/v2/octavia/amphorae/${amphora?.id ?? ''}/stats`)).status).toBe(403);
     expect((await alice('DELETE', `/v2/lbaas/loadbalancers/${lbId}?cascade=true`)).status).toBe(204);
     await api.gone(lbId);
   });

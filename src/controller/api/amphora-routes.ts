@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { ensureAdmin, readValue, requestedFields, type ApiDependencies, type ApiEnv } from './context';
 import { UuidSchema } from './schemas';
+import { amphoraStats } from './stats';
 import { amphoraView, pick } from './views';
 
-/** `/octavia/amphorae`: list (by load balancer), show, failover. Operators only, as in Octavia's default policy. */
-export function amphoraRoutes({ controller }: ApiDependencies): Hono<ApiEnv> {
+/** `/octavia/amphorae`: list (by load balancer), show, stats, failover. Operators only, as in Octavia's default policy. */
+export function amphoraRoutes({ controller, stats }: ApiDependencies): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
 
   routes.get('/', async (c) => {
@@ -25,6 +26,13 @@ export function amphoraRoutes({ controller }: ApiDependencies): Hono<ApiEnv> {
     const id = readValue(UuidSchema, c.req.param('id'), 'id');
     const { amphora, loadBalancer } = await controller.requireAmphora(id);
     return c.json({ amphora: amphoraView(amphora, loadBalancer) });
+  });
+
+  routes.get('/:id/stats', async (c) => {
+    ensureAdmin(c.get('caller'));
+    const id = readValue(UuidSchema, c.req.param('id'), 'id');
+    const { amphora, loadBalancer } = await controller.requireAmphora(id);
+    return c.json({ amphora_stats: await amphoraStats(stats, amphora, loadBalancer) });
   });
 
   routes.put('/:id/failover', async (c) => {

@@ -1,4 +1,5 @@
 import type { ListenerStats } from '../../drivers/amphora/driver';
+import type { Amphora } from '../../models';
 import { treeOf } from '../../contracts';
 import { amphoraLoadBalancer } from '../../workflows/amphora-config';
 import type { PublicLoadBalancer } from '../load-balancers';
@@ -12,6 +13,30 @@ export interface StatsView {
   bytes_out: number;
   request_errors: number;
   total_connections: number;
+}
+
+/**
+ * One amphora's counters per listener (`GET /octavia/amphorae/{id}/stats`).
+ *
+ * @throws ApiFault 503 when this API has no way to ask the amphorae.
+ */
+export async function amphoraStats(reader: StatsReader | undefined, amphora: Amphora, record: PublicLoadBalancer) {
+  if (!reader) {
+    throw new ApiFault(503, 'Statistics are not available: this API server was started without an amphora driver.');
+  }
+  if (!record.vip || !amphora.computeId) return [];
+  const loadBalancer = amphoraLoadBalancer(record, record.vip, treeOf(record));
+  const counters = await reader.getStats({ amphora, loadBalancer });
+  return counters.map((listener) => ({
+    id: amphora.id,
+    loadbalancer_id: record.id,
+    listener_id: listener.listenerId,
+    active_connections: listener.activeConnections,
+    bytes_in: listener.bytesIn,
+    bytes_out: listener.bytesOut,
+    request_errors: listener.requestErrors,
+    total_connections: listener.totalConnections,
+  }));
 }
 
 /**
