@@ -55,20 +55,13 @@ const HANG_TIMING: Timing = { ...FAST_TIMING, activityTimeoutMs: 1_000, maxAttem
 /** A late side effect lands this long after its call: past the 1 s attempt timeout, before the leak check looks. */
 const LATE_MS = 1_500;
 
-/**
- * The fault for a step. A step whose undo calls the same driver method (a push undone by pushing the previous tree,
- * the peer's VRRP update undone by the previous one) is faulted for the step's own attempts only, so that its undo,
- * the next call, runs clean; `subject` aims it at one amphora where several are pushed to side by side.
- */
-const ruleFor = (method: string, mode: Mode, own?: { subject?: string }): FaultRule => {
-  const times = own ? HANG_TIMING.maxAttempts : 1_000;
-  const target = own?.subject ? { subjectIncludes: own.subject } : {};
-  return mode === 'hang'
-    ? { method, call: 1, times, mode: 'hang', hangMs: 30_000, ...target }
+/** The fault for a step: hangs and late effects on every call (each attempt), the others on the first only. */
+const ruleFor = (method: string, mode: Mode, subject?: string): FaultRule =>
+  mode === 'hang'
+    ? { method, call: 1, times: 1_000, mode: 'hang', hangMs: 30_000 }
     : mode === 'late'
-      ? { method, call: 1, times, mode: 'late', hangMs: LATE_MS, ...target }
-      : { method, call: 1, mode, transient: false, ...target };
-};
+      ? { method, call: 1, times: 1_000, mode: 'late', hangMs: LATE_MS }
+      : { method, call: 1, mode, transient: false, ...(subject ? { subjectIncludes: subject } : {}) };
 
 interface Case {
   flow: Flow;
@@ -149,16 +142,23 @@ function appliedConfigs(orchestrator: Orchestrator, lb: LoadBalancer | undefined
   return Promise.all((lb?.amphorae ?? []).map((amphora) => orchestrator.drivers.amphora.getConfiguration(amphora)));
 }
 
-/** The fault rules of a case: see {@link ruleFor} for the steps undone by their own method. */
+/**
+ * Steps undone by calling the same driver method again (a push undone by pushing the previous tree, the peer's VRRP
+ * update by the previous one, the VIP's ports by the previous ports). A fault plan counts calls, so it cannot tell the
+ * step's attempts from its undo: on a loaded machine an attempt can time out before it reaches the driver, and the
+ * undo then meets the fault meant for the step. These steps are failed `before` and `after` their side effect only,
+ * on their first call; hangs and late effects of the amphora driver are covered by its own fault tests
+ * (test/drivers/amphora/noop-faults.test.ts).
+ */
+const selfUndone = (c: Case) =>
+  (c.flow === 'configure' && (c.method === 'updateAmphoraListeners' || c.method === 'updateVip')) ||
+  (c.flow === 'failover' && c.method === 'updateVrrpConfiguration');
+
+/** The fault rules of a case: a push is aimed at the first amphora, so the other amphora's push goes through. */
 const rulesFor = (c: Case, mode: Mode) => (lb?: LoadBalancer) => {
   const first = lb?.amphorae[0];
-  if (c.flow === 'configure' && c.method === 'updateAmphoraListeners' && first) {
-    return [ruleFor(c.method, mode, { subject: amphoraName(first.id) })];
-  }
-  const selfUndone =
-    (c.flow === 'configure' && c.method === 'updateVip') ||
-    (c.flow === 'failover' && c.method === 'updateVrrpConfiguration');
-  return [ruleFor(c.method, mode, selfUndone ? {} : undefined)];
+  const aimed = c.flow === 'configure' && c.method === 'updateAmphoraListeners' && first;
+  return [ruleFor(c.method, mode, aimed ? amphoraName(first.id) : undefined)];
 };
 
 /** Nothing was created twice under one name, and nothing deleted twice. */
@@ -187,7 +187,11 @@ async function withOrchestrator<T>(body: (orchestrator: Orchestrator) => Promise
 }
 
 describe('fault matrix: a permanent fault at every step is undone completely', () => {
-  const matrix = cases.flatMap((c) => MODES.map((mode) => [`${title(c)} fails ${mode}`, c, mode] as const));
+  const matrix = cases.flatMap((c) =>
+    MODES.filter((mode) => !selfUndone(c) || mode === 'before' || mode === 'after').map(
+      (mode) => [`${title(c)} fails ${mode}`, c, mode] as const,
+    ),
+  );
 
   it.concurrent.each(matrix)('%s', async (_label, c, mode) => {
     await withOrchestrator(async (orchestrator) => {
@@ -203,7 +207,9 @@ describe('fault matrix: a permanent fault at every step is undone completely', (
       // An attempt that timed out must have been abandoned: a zombie's side effect would land after the undo looked.
       if (mode === 'late') await new Promise((resolve) => setTimeout(resolve, LATE_MS + 500));
 
-      expect({ type: failure.type, message: failure.message }).toMatchObject({ type: 'StepFailedError' });
+      if (failure.type !== 'StepFailedError') {
+        throw new Error(`expected a StepFailedError, got ${failure.type}: ${failure.message}`);
+      }
       expect(failure.message).toContain(`failed at step "${c.step}`);
       expect(failure.message).toContain('nothing was left behind');
       expectSameInventory(orchestrator.drivers.inventory(), baseline);
