@@ -1,14 +1,22 @@
 import type { Client } from '@temporalio/client';
 import { startCreateLoadBalancer } from '../controller/operations';
 import type { LoadBalancer } from '../models';
-import { deleteLoadBalancer, failoverAmphora } from '../workflows';
+import { treeOf } from '../contracts';
+import { configureLoadBalancer, deleteLoadBalancer, failoverAmphora } from '../workflows';
 import { BENCH_AMPHORA_TEMPLATE, benchRequest, runPool, type BenchContext } from './context';
 import { ResourceSampler } from './resources';
+import { servingTree, withNewMember } from './trees';
 import { ownCpuMs, processCpuMs } from './server-process';
 import { percentiles, round, since } from './stats';
 
 /** The operations an operator runs, as the bench times them (each its operation workflow, started by a client). */
-export const OPERATION_KINDS = ['create SINGLE', 'create ACTIVE_STANDBY', 'failover', 'delete'] as const;
+export const OPERATION_KINDS = [
+  'create SINGLE',
+  'create ACTIVE_STANDBY',
+  'failover',
+  'member change',
+  'delete',
+] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** One operation kind at one concurrency. */
@@ -39,10 +47,23 @@ async function createOne(ctx: BenchContext, topology: 'SINGLE' | 'ACTIVE_STANDBY
   return { id, lb: await handle.result() };
 }
 
-/** Load balancers to fail over or delete: made beforehand, not timed. */
-async function prepare(ctx: BenchContext, count: number): Promise<LoadBalancer[]> {
+/**
+ * Load balancers to fail over, change or delete: made beforehand, not timed. For member changes each already serves
+ * a listener and its pool, as the configuration change that made them left it.
+ */
+async function prepare(ctx: BenchContext, count: number, serving = false): Promise<LoadBalancer[]> {
   const made: LoadBalancer[] = [];
-  await runPool(count, 20, async () => made.push((await createOne(ctx, 'SINGLE')).lb));
+  await runPool(count, 20, async () => {
+    const { lb } = await createOne(ctx, 'SINGLE');
+    if (!serving) return void made.push(lb);
+    const tree = servingTree(lb);
+    const { memberNetworkIds } = await ctx.client.workflow.execute(configureLoadBalancer, {
+      taskQueue: ctx.taskQueue,
+      workflowId: nextId('serve'),
+      args: [{ loadBalancer: { ...lb, tree }, previousTree: treeOf({}), timing: ctx.timing }],
+    });
+    made.push({ ...lb, tree, memberNetworkIds });
+  });
   return made;
 }
 
@@ -53,7 +74,14 @@ async function runOne(ctx: BenchContext, kind: OperationKind, lb: LoadBalancer |
   }
   if (!lb) throw new Error(`${kind} needs a load balancer`);
   const workflowId = nextId(kind);
-  if (kind === 'failover') {
+  if (kind === 'member change') {
+    const previousTree = lb.tree ?? treeOf({});
+    await ctx.client.workflow.execute(configureLoadBalancer, {
+      taskQueue: ctx.taskQueue,
+      workflowId,
+      args: [{ loadBalancer: { ...lb, tree: withNewMember(lb, previousTree) }, previousTree, timing: ctx.timing }],
+    });
+  } else if (kind === 'failover') {
     await ctx.client.workflow.execute(failoverAmphora, {
       taskQueue: ctx.taskQueue,
       workflowId,
@@ -86,7 +114,7 @@ export async function operationsAt(
   concurrency: number,
   total: number,
 ): Promise<{ level: OperationLevel; sampleWorkflowId: string }> {
-  const targets = kind === 'failover' || kind === 'delete' ? await prepare(ctx, total) : [];
+  const targets = kind.startsWith('create') ? [] : await prepare(ctx, total, kind === 'member change');
   const latencies: number[] = [];
   let sampleWorkflowId = '';
   const sampler = new ResourceSampler();

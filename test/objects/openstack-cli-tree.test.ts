@@ -247,6 +247,26 @@ describe('the full tree through the stock openstack CLI', () => {
     expect(after.haproxy).toBe(before.haproxy);
     expect(after.networks.sort()).toEqual(['member-net-a', 'member-net-b']);
 
+    // What used to end in 404: statistics, flavors, providers, availability zones (`quota show` looks the project up in
+    // Keystone's projects API, which the fake Keystone does not serve; test/objects/catalog-api.test.ts covers quotas).
+    expect(JSON.parse(await alice('loadbalancer', 'stats', 'show', lb, '-f', 'json'))).toMatchObject({
+      active_connections: 0,
+      total_connections: 0,
+    });
+    expect(await alice('loadbalancer', 'provider', 'list', '-f', 'value', '-c', 'name')).toContain('amphora');
+    expect(await as(OPERATOR, 'loadbalancer', 'flavor', 'list', '-f', 'value')).toBe('');
+    expect(await as(OPERATOR, 'loadbalancer', 'availabilityzone', 'list', '-f', 'value')).toBe('');
+
+    // Each kind deleted on its own, children first, as a user tidies up; then the rest with the load balancer.
+    await alice('loadbalancer', 'l7rule', 'delete', '--wait', policy, rule);
+    await alice('loadbalancer', 'l7policy', 'delete', '--wait', policy);
+    await alice('loadbalancer', 'healthmonitor', 'delete', '--wait', monitor);
+    await alice('loadbalancer', 'member', 'delete', '--wait', app, members[1] ?? '');
+    await alice('loadbalancer', 'pool', 'delete', '--wait', api);
+    await alice('loadbalancer', 'listener', 'delete', '--wait', tls);
+    expect(await alice('loadbalancer', 'listener', 'list', '--loadbalancer', lb, '-f', 'value', '-c', 'id')).toBe(web);
+    expect(await alice('loadbalancer', 'member', 'list', app, '-f', 'value', '-c', 'id')).toBe(members[0]);
+
     await alice('loadbalancer', 'delete', '--cascade', '--wait', lb);
     expect(await alice('loadbalancer', 'list', '-f', 'value', '-c', 'id')).not.toContain(lb);
     expect(orchestrator.drivers.inventory()).toHaveLength(baseline);
