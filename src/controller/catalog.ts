@@ -16,6 +16,7 @@ import {
 } from '../contracts';
 import type { QuotaLimits } from '../models';
 import { catalogEntity } from '../workflows/catalog';
+import { isDeadline } from './deadline';
 import { ConflictError, InputError, NotFoundError, UnavailableError } from './errors';
 
 /** How long a change waits for a worker before it is refused (nothing changed). */
@@ -60,8 +61,9 @@ export class CatalogController {
       args: [{}],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     });
+    const deadline = Date.now() + waitMs;
     try {
-      return await this.client.connection.withDeadline(Date.now() + waitMs, () =>
+      return await this.client.connection.withDeadline(deadline, () =>
         handle.executeUpdate(changeCatalogUpdate, { args: [change] }),
       );
     } catch (err) {
@@ -71,7 +73,7 @@ export class CatalogController {
         if (failure.type === FailureTypes.conflict) throw new ConflictError(failure.message, { cause: err });
         if (failure.type === FailureTypes.validation) throw new InputError('request', failure.message);
       }
-      if ((err as { code?: unknown }).code === 4) {
+      if (isDeadline(err, deadline)) {
         throw new UnavailableError(
           `No worker applied the catalog change within ${waitMs / 1000} s; it may still be applied when one runs. Check before you retry.`,
           30,

@@ -2,7 +2,6 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
@@ -31,6 +30,7 @@ import {
   type TreeChange,
 } from '../contracts';
 import { loadBalancerEntity } from '../workflows/load-balancer-entity';
+import { isDeadline } from './deadline';
 import { ConflictError, InputError, NotFoundError, UnavailableError } from './errors';
 
 /** A load balancer as clients see it: without the build template (user data, config-drive files) the entity keeps. */
@@ -175,13 +175,14 @@ export class LoadBalancerController {
    */
   async show(loadBalancerId: string): Promise<PublicLoadBalancerView & { answered: boolean }> {
     const published = await this.requirePublished(loadBalancerId);
+    const deadline = Date.now() + this.workerWaitMs;
     try {
-      const view = await this.client.connection.withDeadline(Date.now() + this.workerWaitMs, () =>
+      const view = await this.client.connection.withDeadline(deadline, () =>
         this.entity(loadBalancerId).query(loadBalancerQuery),
       );
       return { ...view, record: publicRecord(view.record), answered: true };
     } catch (err) {
-      if (!isDeadline(err)) throw translateRejection(err, loadBalancerId);
+      if (!isDeadline(err, deadline)) throw translateRejection(err, loadBalancerId);
       return { record: published.record, answered: false };
     }
   }
@@ -320,10 +321,11 @@ export class LoadBalancerController {
   ): Promise<PublicLoadBalancer> {
     const handle = this.entity(loadBalancerId);
     const retryAfter = RETRY_AFTER_SECONDS;
+    const probeDeadline = Date.now() + this.workerWaitMs;
     try {
-      await this.client.connection.withDeadline(Date.now() + this.workerWaitMs, () => handle.query(loadBalancerQuery));
+      await this.client.connection.withDeadline(probeDeadline, () => handle.query(loadBalancerQuery));
     } catch (err) {
-      if (!isDeadline(err)) throw translateRejection(err, loadBalancerId);
+      if (!isDeadline(err, probeDeadline)) throw translateRejection(err, loadBalancerId);
       throw new UnavailableError(
         `No worker answered for load balancer ${loadBalancerId} within ${seconds(this.workerWaitMs)} s (none may be ` +
           `running: a deploy or a crash); nothing was changed. Retry in ${retryAfter} s.`,
@@ -331,11 +333,11 @@ export class LoadBalancerController {
         { cause: err },
       );
     }
+    const deadline = Date.now() + this.workerWaitMs * CONFIRM_WAITS;
     try {
-      const waitMs = this.workerWaitMs * CONFIRM_WAITS;
-      return publicRecord(await this.client.connection.withDeadline(Date.now() + waitMs, () => call(handle)));
+      return publicRecord(await this.client.connection.withDeadline(deadline, () => call(handle)));
     } catch (err) {
-      if (!isDeadline(err)) throw translateRejection(err, loadBalancerId);
+      if (!isDeadline(err, deadline)) throw translateRejection(err, loadBalancerId);
       throw new UnavailableError(
         `Load balancer ${loadBalancerId}'s worker did not confirm the change within ` +
           `${seconds(this.workerWaitMs * CONFIRM_WAITS)} s; it may still run when a worker takes it. Check the load ` +
@@ -349,16 +351,6 @@ export class LoadBalancerController {
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);
-}
-
-/** Whether a call ran out of time: a gRPC DEADLINE_EXCEEDED, or the update's own timeout error. */
-function isDeadline(err: unknown): boolean {
-  const DEADLINE_EXCEEDED = 4;
-  for (let current = err; current instanceof Error; current = current.cause) {
-    if (current instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-    if ((current as { code?: unknown }).code === DEADLINE_EXCEEDED) return true;
-  }
-  return false;
 }
 
 /** Turns an update's rejection, or a finished entity, into the controller's errors. */
