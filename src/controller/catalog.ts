@@ -7,7 +7,6 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import {
   catalogWorkflowId,
-  catalogQuery,
   changeCatalogUpdate,
   emptyCatalog,
   FailureTypes,
@@ -85,12 +84,7 @@ export class CatalogController {
   }
 
   /** A project's limits: its own where an operator set them, the defaults elsewhere. */
-  static quotaFor(state: CatalogState, projectId: string, defaults: QuotaLimits): QuotaLimits {
-    return { ...defaults, ...state.quotas[projectId] };
-  }
-
-  /** The catalog from a worker (the query), for tests and the CLI. */
-  live(): Promise<CatalogState> {
-    return this.client.workflow.getHandle(catalogWorkflowId(this.taskQueue)).query(catalogQuery);
+  static quotaFor(quotas: CatalogState['quotas'], projectId: string, defaults: QuotaLimits): QuotaLimits {
+    return { ...defaults, ...quotas[projectId] };
   }
 }

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { useApiBed, type ApiBed } from '../controller/api-bed';
-import { FakeOpenStack } from '../drivers/openstack/fake/cloud';
-import { addPersonas, keystoneEnv, type Persona } from '../tenants/keystone';
+import type { ApiBed } from '../controller/api-bed';
+import { useKeystoneCloud, type Persona } from '../tenants/keystone';
 
 /**
  * What the stock-client programs under test/clients/ build and print: one JSON document of what the client saw while
@@ -70,32 +69,13 @@ export function useClientCloud(persona: Persona): {
   bed: () => ApiBed;
   run: (commandLine: readonly string[]) => Promise<ClientRun>;
 } {
-  let cloud: FakeOpenStack | undefined;
-  beforeAll(async () => {
-    cloud = await FakeOpenStack.start();
-    addPersonas(cloud, [persona]);
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  const started = () => {
-    if (!cloud) throw new Error('the fake cloud is read before it started');
-    return cloud;
-  };
-  const bed = useApiBed({ env: () => keystoneEnv(started()), neutronLookups: true });
-  beforeAll(() => {
-    started().setCatalogEndpoint('load-balancer', bed().server.url);
-    started().setCatalogEndpoint('network', bed().server.url);
-  });
+  const { bed, loginEnv } = useKeystoneCloud([persona]);
   const run = ([command = '', ...args]: readonly string[]) =>
     new Promise<ClientRun>((resolve) => {
       const env = {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/root',
-        OS_AUTH_URL: started().authUrl,
-        OS_USERNAME: persona.name,
-        OS_PASSWORD: `${persona.name}-password`,
-        OS_PROJECT_NAME: persona.projectId,
+        ...loginEnv(persona),
       };
       execFile(command, args, { env, timeout: 150_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;

@@ -1,8 +1,6 @@
 import { LoadBalancerController } from '../../src/controller/load-balancers';
-import { useApiBed } from '../controller/api-bed';
-import { FakeOpenStack } from '../drivers/openstack/fake/cloud';
 import { ensureOpenStackCli, runOpenStack, type CliRun } from '../harness/openstack-cli';
-import { addPersonas, keystoneEnv, type Persona } from '../tenants/keystone';
+import { useKeystoneCloud, type Persona } from '../tenants/keystone';
 
 const ALICE: Persona = { name: 'alice', projectId: 'project-a', roles: ['load-balancer_member', 'member', 'reader'] };
 const OPERATOR: Persona = { name: 'ops', projectId: 'admin', roles: ['admin', 'member', 'reader'] };
@@ -13,32 +11,14 @@ const OPERATOR: Persona = { name: 'ops', projectId: 'admin', roles: ['admin', 'm
  * replacement must run the same haproxy configuration; then a cascade delete that leaves nothing behind.
  */
 describe('the full tree through the stock openstack CLI', () => {
-  let cloud: FakeOpenStack;
   let openstack: string;
   beforeAll(async () => {
     openstack = await ensureOpenStackCli();
-    cloud = await FakeOpenStack.start();
-    addPersonas(cloud, [ALICE, OPERATOR]);
   }, 900_000);
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  const bed = useApiBed({ env: () => keystoneEnv(cloud), neutronLookups: true });
+  const { bed, loginEnv } = useKeystoneCloud([ALICE, OPERATOR]);
 
   const as = async (persona: Persona, ...args: string[]): Promise<string> => {
-    cloud.setCatalogEndpoint('load-balancer', bed().server.url);
-    cloud.setCatalogEndpoint('network', bed().server.url);
-    const run: CliRun = await runOpenStack(openstack, args, {
-      OS_AUTH_TYPE: 'v3password',
-      OS_AUTH_URL: cloud.authUrl,
-      OS_IDENTITY_API_VERSION: '3',
-      OS_USERNAME: persona.name,
-      OS_PASSWORD: `${persona.name}-password`,
-      OS_PROJECT_NAME: persona.projectId,
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
-      OS_INTERFACE: 'public',
-    });
+    const run: CliRun = await runOpenStack(openstack, args, loginEnv(persona));
     if (run.code !== 0) throw new Error(`openstack ${args.join(' ')} failed (${run.code}): ${run.stderr}`);
     return run.stdout.trim();
   };

@@ -1,5 +1,6 @@
+import { useApiBed, type ApiBed } from '../controller/api-bed';
+import { FakeOpenStack } from '../drivers/openstack/fake/cloud';
 import { CREDENTIALS } from '../drivers/openstack/fake/keystone';
-import type { FakeOpenStack } from '../drivers/openstack/fake/cloud';
 
 /** Someone with a Keystone account on one project, and the roles Keystone gives them there (implied ones included). */
 export interface Persona {
@@ -53,4 +54,45 @@ export function keystoneEnv(cloud: FakeOpenStack, extra: Record<string, string> 
     OS_PROJECT_NAME: CREDENTIALS.projectName,
     ...extra,
   };
+}
+
+/**
+ * A fake Keystone with `personas` on it, and the API bed behind its service catalog's `load-balancer` and `network`
+ * (the Neutron lookups stock clients make to resolve a VIP subnet). `loginEnv(persona)` is the OS_* environment a stock
+ * client logs in with as that persona (a Keystone v3 password, project-scoped), and nothing else.
+ */
+export function useKeystoneCloud(personas: readonly Persona[]): {
+  cloud: () => FakeOpenStack;
+  bed: () => ApiBed;
+  loginEnv: (persona: Persona) => Record<string, string>;
+} {
+  let started: FakeOpenStack | undefined;
+  beforeAll(async () => {
+    started = await FakeOpenStack.start();
+    addPersonas(started, personas);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const cloud = () => {
+    if (!started) throw new Error('the fake cloud is read before it started');
+    return started;
+  };
+  const bed = useApiBed({ env: () => keystoneEnv(cloud()), neutronLookups: true });
+  beforeAll(() => {
+    cloud().setCatalogEndpoint('load-balancer', bed().server.url);
+    cloud().setCatalogEndpoint('network', bed().server.url);
+  });
+  const loginEnv = (persona: Persona) => ({
+    OS_AUTH_TYPE: 'v3password',
+    OS_AUTH_URL: cloud().authUrl,
+    OS_IDENTITY_API_VERSION: '3',
+    OS_USERNAME: persona.name,
+    OS_PASSWORD: `${persona.name}-password`,
+    OS_PROJECT_NAME: persona.projectId,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_INTERFACE: 'public',
+  });
+  return { cloud, bed, loginEnv };
 }

@@ -1,7 +1,5 @@
-import { useApiBed } from '../controller/api-bed';
-import { FakeOpenStack } from '../drivers/openstack/fake/cloud';
 import { ensureOpenStackCli, runOpenStack } from '../harness/openstack-cli';
-import { addPersonas, keystoneEnv, type Persona } from './keystone';
+import { useKeystoneCloud, type Persona } from './keystone';
 
 const ALICE: Persona = { name: 'alice', projectId: 'project-a', roles: ['load-balancer_member', 'member', 'reader'] };
 const BOB: Persona = { name: 'bob', projectId: 'project-b', roles: ['load-balancer_member', 'member', 'reader'] };
@@ -11,34 +9,13 @@ const BOB: Persona = { name: 'bob', projectId: 'project-b', roles: ['load-balanc
  * the service catalog, and what one project makes the other cannot see, change or delete.
  */
 describe('the stock openstack CLI with Keystone passwords', () => {
-  let cloud: FakeOpenStack;
   let openstack: string;
   beforeAll(async () => {
     openstack = await ensureOpenStackCli();
-    cloud = await FakeOpenStack.start();
-    addPersonas(cloud, [ALICE, BOB]);
   }, 900_000);
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  const bed = useApiBed({ env: () => keystoneEnv(cloud), neutronLookups: true });
-
-  const as = (persona: Persona, ...args: string[]) => {
-    // The API serves Octavia and, with the noop drivers, Neutron's lookups that resolve --vip-subnet-id.
-    cloud.setCatalogEndpoint('load-balancer', bed().server.url);
-    cloud.setCatalogEndpoint('network', bed().server.url);
-    return runOpenStack(openstack, args, {
-      OS_AUTH_TYPE: 'v3password',
-      OS_AUTH_URL: cloud.authUrl,
-      OS_IDENTITY_API_VERSION: '3',
-      OS_USERNAME: persona.name,
-      OS_PASSWORD: `${persona.name}-password`,
-      OS_PROJECT_NAME: persona.projectId,
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
-      OS_INTERFACE: 'public',
-    });
-  };
+  const { loginEnv } = useKeystoneCloud([ALICE, BOB]);
+  // The API serves Octavia and, with the noop drivers, Neutron's lookups that resolve --vip-subnet-id.
+  const as = (persona: Persona, ...args: string[]) => runOpenStack(openstack, args, loginEnv(persona));
 
   it('creates as one project, and the other can neither see, change nor delete it', async () => {
     const created = await as(

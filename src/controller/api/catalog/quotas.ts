@@ -70,7 +70,7 @@ export class Quotas {
   ) {}
 
   async limitsOf(projectId: string): Promise<QuotaLimits> {
-    return CatalogController.quotaFor(await this.catalog.read(), projectId, this.defaults);
+    return CatalogController.quotaFor((await this.catalog.read()).quotas, projectId, this.defaults);
   }
 
   /**
@@ -106,7 +106,7 @@ export class Quotas {
       const { quotas } = await this.catalog.read();
       return c.json({
         quotas: Object.keys(quotas).map((projectId) =>
-          view(CatalogController.quotaFor({ quotas } as never, projectId, this.defaults), projectId),
+          view(CatalogController.quotaFor(quotas, projectId, this.defaults), projectId),
         ),
         quotas_links: [],
       });

@@ -1,3 +1,4 @@
+import { INSERT_HEADERS } from '../../../../src/models';
 import type { AmphoraConfigInput } from '../../../../src/drivers/amphora/config';
 import { L7_CASES } from './l7-cases';
 import { STATE_CASES } from './state-cases';
@@ -118,21 +119,7 @@ export const HAPROXY_CASES: Record<string, () => AmphoraConfigInput> = {
               hstsMaxAge: 31_536_000,
               hstsIncludeSubdomains: true,
               hstsPreload: true,
-              insertHeaders: Object.fromEntries(
-                [
-                  'X-Forwarded-For',
-                  'X-Forwarded-Port',
-                  'X-Forwarded-Proto',
-                  'X-SSL-Client-Verify',
-                  'X-SSL-Client-Has-Cert',
-                  'X-SSL-Client-DN',
-                  'X-SSL-Client-CN',
-                  'X-SSL-Issuer',
-                  'X-SSL-Client-SHA1',
-                  'X-SSL-Client-Not-Before',
-                  'X-SSL-Client-Not-After',
-                ].map((h) => [h, 'true']),
-              ),
+              insertHeaders: Object.fromEntries(INSERT_HEADERS.map((header) => [header, 'true'])),
             }),
             listener(2, {
               protocol: 'TERMINATED_HTTPS',
