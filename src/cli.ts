@@ -79,7 +79,7 @@ program
     // With noop networking there is no Neutron: answer its lookups from the noop cloud (share AMPHORA_NOOP_STATE
     // with the workers to see their ports too).
     // What a create names for its VIP is looked up before anything starts: in the noop cloud, or in Neutron.
-    const drivers = createDrivers(config.drivers);
+    const drivers = await createDrivers(config.drivers);
     const noopCloud = (drivers as Partial<NoopDrivers>).cloud;
     const server = await startApiServer(config, client, logger, {
       noopCloud,

@@ -45,8 +45,20 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1, 'expected a namespace name').optional(),
   AMPHORA_TASK_QUEUE: z.string().min(1, 'expected a task queue name').default('amphora-orchestrator'),
-  AMPHORA_COMPUTE_DRIVER: z.enum(['noop', 'nova'], { error: 'expected one of: noop, nova' }).default('noop'),
-  AMPHORA_NETWORK_DRIVER: z.enum(['noop', 'neutron'], { error: 'expected one of: noop, neutron' }).default('noop'),
+  AMPHORA_COMPUTE_DRIVER: z
+    .enum(['noop', 'nova', 'local'], { error: 'expected one of: noop, nova, local' })
+    .default('noop'),
+  AMPHORA_NETWORK_DRIVER: z
+    .enum(['noop', 'neutron', 'local'], { error: 'expected one of: noop, neutron, local' })
+    .default('noop'),
+  AMPHORA_AMPHORA_DRIVER: z.enum(['noop', 'local'], { error: 'expected one of: noop, local' }).optional(),
+  AMPHORA_LOCAL_FABRIC: z
+    .string()
+    .regex(/^[a-z0-9]{1,20}$/, 'expected 1 to 20 lowercase letters and digits')
+    .default('amphora')
+    .describe("the local data plane's fabric: its namespaces are named ampdp-<fabric>..."),
+  AMPHORA_LOCAL_ROOT: z.string().min(1, 'expected a directory').default('/run/ampdp'),
+  AMPHORA_LOCAL_SCRIPTS_DIR: z.string().min(1, 'expected a directory').optional(),
   AMPHORA_NOOP_STATE: z
     .string()
     .min(1, 'expected "memory" or the path of a SQLite file')
@@ -67,8 +79,12 @@ const EnvSchema = z.object({
 
 /** Which drivers a worker uses and how the noop ones keep state. */
 export interface DriverSelection {
-  compute: 'noop' | 'nova';
-  network: 'noop' | 'neutron';
+  compute: 'noop' | 'nova' | 'local';
+  network: 'noop' | 'neutron' | 'local';
+  /** The amphora driver: `local` talks to real agents in the local data plane's namespaces. */
+  amphora: 'noop' | 'local';
+  /** The local data plane's fabric; used when the drivers are `local`. */
+  local: { fabricId: string; root: string; scriptsDir?: string };
   noop: {
     state: 'memory' | { sqliteFile: string };
     buildDelayMs: number;
@@ -116,6 +132,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     drivers: {
       compute: vars.AMPHORA_COMPUTE_DRIVER,
       network: vars.AMPHORA_NETWORK_DRIVER,
+      amphora: vars.AMPHORA_AMPHORA_DRIVER ?? (vars.AMPHORA_COMPUTE_DRIVER === 'local' ? 'local' : 'noop'),
+      local: {
+        fabricId: vars.AMPHORA_LOCAL_FABRIC,
+        root: vars.AMPHORA_LOCAL_ROOT,
+        ...(vars.AMPHORA_LOCAL_SCRIPTS_DIR ? { scriptsDir: vars.AMPHORA_LOCAL_SCRIPTS_DIR } : {}),
+      },
       noop: {
         state: vars.AMPHORA_NOOP_STATE === 'memory' ? 'memory' : { sqliteFile: vars.AMPHORA_NOOP_STATE },
         buildDelayMs: vars.AMPHORA_NOOP_BUILD_DELAY_MS,

@@ -37,7 +37,7 @@ export async function startWorker(
   logger: Logger,
   options: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
-  const drivers = options.drivers ?? createDrivers(config.drivers);
+  const drivers = options.drivers ?? (await createDrivers(config.drivers));
   const { address } = config.temporal.connectionOptions;
   const connection = await connectToTemporal(config, (options) => NativeConnection.connect(options)).catch((err) => {
     drivers.close();

@@ -23,6 +23,7 @@ import {
   type JournalEntry,
   type NetworkSeed,
 } from './noop';
+import { createLocalDrivers } from './local';
 import { OpenStackSession, type SessionOptions } from './openstack';
 import { statusOf } from './openstack/errors';
 import type { OpenStackSettings } from './openstack/settings';
@@ -36,6 +37,7 @@ export * from './amphora';
 export type { NetworkPlugRequest } from './network';
 export * from './noop';
 export * from './openstack';
+export * from './local';
 
 /** The drivers a worker's activities use. */
 export interface Drivers {
@@ -47,8 +49,9 @@ export interface Drivers {
 }
 
 /**
- * Creates the drivers that the configuration selects: the noop trio, Nova with Neutron (over one Keystone session),
- * or Nova with the noop network driver (to exercise builds alone on a real cloud).
+ * Creates the drivers that the configuration selects: the noop trio, the local data plane's trio (amphorae as
+ * network namespaces on this machine; its fabric is made or joined here), Nova with Neutron (over one Keystone
+ * session), or Nova with the noop network driver (to exercise builds alone on a real cloud).
  *
  * With Nova there is no real amphora driver yet: the amphora side is the noop one, over the noop cloud's store (so
  * workers sharing a SQLite file share it) but without checking instances there, since they live in Nova. A real
@@ -56,12 +59,13 @@ export interface Drivers {
  *
  * @param openstackExtras - what the OpenStack drivers take besides settings: a logger, backoff, the clock.
  * @throws ConfigError when a selected driver cannot be set up from the configuration.
+ * @throws Error when the local fabric cannot be made (not root, no network namespaces, a program missing).
  */
-export function createDrivers(
+export async function createDrivers(
   selection: DriverSelection,
   noopExtras: NoopDriverOptions = {},
   openstackExtras: OpenStackDriverOptions = {},
-): Drivers {
+): Promise<Drivers> {
   const noop = () =>
     createNoopDrivers({
       state: selection.noop.state,
@@ -70,6 +74,23 @@ export function createDrivers(
       faults: selection.noop.faults,
       ...noopExtras,
     });
+  const locals = [selection.compute, selection.network, selection.amphora].filter((name) => name === 'local').length;
+  if (locals > 0) {
+    if (locals < 3) {
+      throw new ConfigError(
+        'The local data plane needs all three local drivers: set AMPHORA_COMPUTE_DRIVER=local and AMPHORA_NETWORK_DRIVER=local (AMPHORA_AMPHORA_DRIVER then defaults to local); its amphorae are namespaces only its own network and amphora drivers can reach',
+        ['AMPHORA_COMPUTE_DRIVER', 'AMPHORA_NETWORK_DRIVER', 'AMPHORA_AMPHORA_DRIVER'],
+      );
+    }
+    return createLocalDrivers({
+      fabricId: selection.local.fabricId,
+      root: selection.local.root,
+      scriptsDir: selection.local.scriptsDir,
+      state: selection.noop.state,
+      apiLatencyMs: noopExtras.apiLatencyMs ?? selection.noop.apiLatencyMs,
+      faults: noopExtras.faults ?? selection.noop.faults,
+    });
+  }
   if (selection.compute === 'noop' && selection.network === 'noop') return noop();
   if (selection.network === 'neutron' && selection.compute !== 'nova') {
     throw new ConfigError(

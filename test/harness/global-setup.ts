@@ -3,9 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflows } from './bundle';
 import { startDevServer } from './dev-server';
+import { bundleLocalScripts } from './local-scripts';
 
 /** Holds the server between global setup and teardown (both run in jest's parent process). */
 export const ENVIRONMENT_KEY = '__amphoraTemporalTestEnvironment';
+/** Holds what global setup made for the run, for the teardown to report on and remove. */
+export const MADE_KEY = '__amphoraMadeByGlobalSetup';
+
+/** Paths global setup made (not those the caller set): the bundled local scripts, the data-plane figures. */
+export interface MadeByGlobalSetup {
+  localScripts?: string;
+  dataplaneReport?: string;
+}
 
 /**
  * Starts one ephemeral, headless Temporal dev server (the real one, built from the pinned CLI) on a free port for
@@ -14,6 +23,14 @@ export const ENVIRONMENT_KEY = '__amphoraTemporalTestEnvironment';
  */
 export default async function globalSetup(): Promise<void> {
   await bundleSourceWorkflows();
+  const made: MadeByGlobalSetup = {};
+  if (!process.env.AMPHORA_LOCAL_SCRIPTS_DIR) {
+    made.localScripts = bundleLocalScripts();
+    process.env.AMPHORA_LOCAL_SCRIPTS_DIR = made.localScripts;
+  }
+  made.dataplaneReport = join(mkdtempSync(join(tmpdir(), 'amphora-dataplane-')), 'figures.jsonl');
+  process.env.AMPHORA_DATAPLANE_REPORT = made.dataplaneReport;
+  (globalThis as Record<string, unknown>)[MADE_KEY] = made;
   if (process.env.TEMPORAL_ADDRESS) {
     process.stderr.write(`\n[harness] using the Temporal server at TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}\n`);
     return;

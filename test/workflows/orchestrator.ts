@@ -3,7 +3,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import { createNoopDrivers, type InventoryItem, type NoopDriverOptions, type NoopDrivers } from '../../src/drivers';
+import {
+  createNoopDrivers,
+  type Drivers,
+  type InventoryItem,
+  type NoopDriverOptions,
+  type NoopDrivers,
+} from '../../src/drivers';
 import type { CreateLoadBalancerInput, Timing } from '../../src/models';
 import { statusQuery, type OperationStatus } from '../../src/contracts';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../harness/temporal';
@@ -28,10 +34,7 @@ export interface Orchestrator {
   stop(): Promise<void>;
 }
 
-/**
- * Starts a worker with fresh noop drivers on its own task queue. It runs the workflows of `workflowBundle` when given
- * (a changed copy, for replay tests), else the bundle the jest global setup made, else it bundles src/workflows.
- */
+/** Starts a worker with fresh noop drivers on its own task queue (see {@link startTestWorker} for its workflows). */
 export async function startOrchestrator(
   options: {
     noop?: NoopDriverOptions;
@@ -46,6 +49,32 @@ export async function startOrchestrator(
   const temporal = options.temporal ?? (await connectTestTemporal());
   const drivers = createNoopDrivers({ buildDelayMs: 100, ...options.noop });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('orchestrator');
+  const worker = await startTestWorker(temporal, drivers, { ...options, taskQueue });
+  return {
+    temporal,
+    taskQueue,
+    drivers,
+    baseline: drivers.inventory(),
+    async stop() {
+      drivers.faults.releaseHangs();
+      await worker.stop();
+      drivers.close();
+      if (!options.temporal) await temporal.close();
+    },
+  };
+}
+
+/**
+ * Runs a worker with `drivers`' activities on `taskQueue`: the workflows of `workflowBundle` when given (a changed
+ * copy, for replay tests), else the bundle the jest global setup made, else it bundles src/workflows.
+ *
+ * @returns `stop()`, which shuts the worker down and waits for it.
+ */
+export async function startTestWorker(
+  temporal: TestTemporal,
+  drivers: Pick<Drivers, 'compute' | 'network' | 'amphora'>,
+  options: { taskQueue: string; workflowBundle?: WorkflowBundleOption; dataConverter?: DataConverter },
+): Promise<{ stop(): Promise<void> }> {
   const codePath = process.env.AMPHORA_TEST_WORKFLOW_BUNDLE;
   const workflows = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -55,7 +84,7 @@ export async function startOrchestrator(
   const worker = await Worker.create({
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
-    taskQueue,
+    taskQueue: options.taskQueue,
     activities: createActivities(drivers, { temporalClient: temporal.client }),
     ...workflows,
     dataConverter: options.dataConverter,
@@ -63,16 +92,9 @@ export async function startOrchestrator(
   });
   const running = worker.run();
   return {
-    temporal,
-    taskQueue,
-    drivers,
-    baseline: drivers.inventory(),
     async stop() {
-      drivers.faults.releaseHangs();
       worker.shutdown();
       await running;
-      drivers.close();
-      if (!options.temporal) await temporal.close();
     },
   };
 }

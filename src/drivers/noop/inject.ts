@@ -15,10 +15,14 @@ export interface InjectionPoint {
 
 /**
  * Runs a noop driver method's side effect under the fault plan: the fault fires `before` it, `after` it (the effect
- * stays, the caller sees an error), the call `hang`s after it, or the effect lands `late`, after the caller gave up. `instance-error` faults are handed to the effect,
- * which records them on the instance it builds.
+ * stays, the caller sees an error), the call `hang`s after it, or the effect lands `late`, after the caller gave up.
+ * `instance-error` faults are handed to the effect, which records them on the instance it builds. The effect may be
+ * asynchronous (the local data plane's real agents).
  */
-export async function withFaults<T>(point: InjectionPoint, effect: (fault?: FiredFault) => T): Promise<T> {
+export async function withFaults<T>(
+  point: InjectionPoint,
+  effect: (fault?: FiredFault) => T | Promise<T>,
+): Promise<T> {
   if (point.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, point.latencyMs));
   const fault = point.faults.next(point.method, point.subject);
   if (!fault) return effect();
@@ -34,10 +38,12 @@ export async function withFaults<T>(point: InjectionPoint, effect: (fault?: Fire
     }
     return effect();
   }
-  effect();
+  // Awaited: a real agent's effect is asynchronous, and `after` and `hang` fire once it has landed.
+  await effect();
   if (mode === 'hang') {
     await point.faults.hang(fault, callSignal());
     throw point.error(describe('hung after its side effect'), transient);
   }
   throw point.error(describe('after its side effect: the response was lost'), transient);
 }
+

@@ -144,7 +144,7 @@ describe('NoopAmphoraDriver', () => {
       AMPHORA_COMPUTE_DRIVER: 'nova',
       AMPHORA_NETWORK_DRIVER: 'neutron',
     }).drivers;
-    const drivers = createDrivers(selection);
+    const drivers = await createDrivers(selection);
     try {
       expect(drivers.amphora).toBeInstanceOf(NoopAmphoraDriver);
       const amphora = { id: randomUUID(), computeId: randomUUID(), status: 'ALLOCATED' as const };

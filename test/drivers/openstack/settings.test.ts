@@ -139,22 +139,36 @@ describe('loadConfig with the OpenStack drivers', () => {
 describe('createDrivers', () => {
   const base = loadConfig({ ...VALID, AMPHORA_COMPUTE_DRIVER: 'nova', AMPHORA_NETWORK_DRIVER: 'neutron' }).drivers;
 
-  it('selects Nova and Neutron, noop otherwise', () => {
-    const openstack = createDrivers(base);
+  it('selects Nova and Neutron, noop otherwise', async () => {
+    const openstack = await createDrivers(base);
     expect(openstack.compute).toBeInstanceOf(NovaComputeDriver);
     expect(openstack.network).toBeInstanceOf(NeutronNetworkDriver);
     openstack.close();
-    const noop = createDrivers({ ...base, compute: 'noop', network: 'noop' });
+    const noop = await createDrivers({ ...base, compute: 'noop', network: 'noop' });
     expect(noop.compute).toBeInstanceOf(NoopComputeDriver);
     noop.close();
-    const computeOnly = createDrivers({ ...base, network: 'noop' });
+    const computeOnly = await createDrivers({ ...base, network: 'noop' });
     expect(computeOnly.compute).toBeInstanceOf(NovaComputeDriver);
     expect(computeOnly.network).toBeInstanceOf(NoopNetworkDriver);
     computeOnly.close();
   });
 
-  it('refuses Neutron without Nova, naming both variables', () => {
-    const err = rejection(() => createDrivers({ ...base, compute: 'noop' }));
-    expect(err.variables).toEqual(['AMPHORA_NETWORK_DRIVER', 'AMPHORA_COMPUTE_DRIVER']);
+  it('refuses Neutron without Nova, naming both variables', async () => {
+    const err = await createDrivers({ ...base, compute: 'noop' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variables).toEqual(['AMPHORA_NETWORK_DRIVER', 'AMPHORA_COMPUTE_DRIVER']);
+  });
+
+  it('refuses a local driver without the other two, naming the three variables', async () => {
+    const err = await createDrivers({ ...base, compute: 'local', network: 'noop', amphora: 'local' }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variables).toEqual([
+      'AMPHORA_COMPUTE_DRIVER',
+      'AMPHORA_NETWORK_DRIVER',
+      'AMPHORA_AMPHORA_DRIVER',
+    ]);
+    expect((err as ConfigError).message).toMatch(/AMPHORA_NETWORK_DRIVER=local/);
   });
 });

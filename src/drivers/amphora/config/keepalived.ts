@@ -41,8 +41,8 @@ export function needsKeepalived(input: AmphoraConfigInput): boolean {
  * ACTIVE_STANDBY's VRRP instance: state and priority from the amphora's role (MASTER 100, BACKUP 90; no
  * `nopreempt`, which keepalived ignores with state MASTER), PASS authentication over IPv4, unicast from this
  * amphora's VRRP address to its peer's, the VIP (the VRRP addresses are on the VIP's subnet, so of its family),
- * and, when haproxy has listeners, a track script that faults the instance while haproxy is not running (with only
- * LVS listeners haproxy does not run). An amphora whose peer is gone or in error (a failover in progress) gets no
+ * and, when haproxy has listeners, a track script that faults the instance while this load balancer's haproxy (its
+ * pid file under `paths.base`) is not running (with only LVS listeners haproxy does not run). An amphora whose peer is gone or in error (a failover in progress) gets no
  * unicast lines: keepalived would fall back to multicast anyway, with a warning, and the amphora takes the VIP.
  */
 function vrrpSections(model: ConfigModel): string[] {
@@ -58,8 +58,16 @@ function vrrpSections(model: ConfigModel): string[] {
     .map((a) => addressOf({ type: 'amphora', id: a.id }, 'vrrpIp', a.vrrpIp));
   const vip = addressOf({ type: 'loadbalancer', id: lbId }, 'vip.ipAddress', loadBalancer.vip.ipAddress);
   const trackHaproxy = model.proxyListeners.length > 0;
-  // pidof is in Debian's and Ubuntu's essential packages: the check needs nothing the file does not name.
-  const script = block('vrrp_script check_haproxy', ['script "/bin/pidof haproxy"', 'interval 5', 'fall 2', 'rise 2']);
+  // This load balancer's haproxy master, by its pid file: `pidof haproxy` would see every haproxy of a host that runs
+  // several amphorae, and on Debian /bin/pidof is killall5, which keepalived's script security resolves and runs as
+  // such (it then always fails). sh and kill are in every essential set.
+  const pidFile = `${model.paths.base}/${lbId}/haproxy.pid`;
+  const script = block('vrrp_script check_haproxy', [
+    `script "/bin/sh -c 'kill -0 $(head -n 1 ${pidFile})'"`,
+    'interval 5',
+    'fall 2',
+    'rise 2',
+  ]);
   return [
     ...(trackHaproxy ? [...script, ''] : []),
     ...block(`vrrp_instance ${lbId.replaceAll('-', '')}`, [

@@ -1,0 +1,171 @@
+/**
+ * The fabric: the pretend cloud's networks as Linux bridges inside one network namespace of their own, with a
+ * gateway process through which the controller (and tests) reach addresses on them. Nothing of it touches the host's
+ * interfaces or routes: the fabric's namespace has no default route and no link to the host's namespace.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ip, ipBatch, ipJson } from '../system/exec';
+import {
+  createNamespace,
+  deleteNamespace,
+  namespaceExists,
+  namespacesWithPrefix,
+  namespacePids,
+} from '../system/netns';
+import { isAlive, processesMentioning, stopProcesses } from '../system/processes';
+import { spawnInNamespace } from '../system/spawn';
+import type { FabricNames } from './names';
+
+/** A network of the pretend cloud, as the fabric needs it. */
+export interface FabricNetwork {
+  id: string;
+  subnets: { cidr: string; gatewayIp?: string }[];
+}
+
+export interface FabricOptions {
+  names: FabricNames;
+  networks: readonly FabricNetwork[];
+  /** The network the controller reaches amphorae on: the fabric takes its subnet's gateway address on its bridge. */
+  managementNetworkId: string;
+  /** The gateway's script (`node <script> --socket ... --allow ...`). */
+  gatewayScript: string;
+}
+
+/** What a fabric has made on the host besides itself: the leak check's view. */
+export interface FabricInventory {
+  /** Namespaces of amphorae and guests. */
+  namespaces: string[];
+  /** Ports of the fabric's bridges (one per wired port). */
+  bridgePorts: string[];
+  /** Processes of amphorae and guests (the fabric's own gateway is not counted). */
+  processes: number[];
+}
+
+const GATEWAY_START_TIMEOUT_MS = 10_000;
+
+export class LocalFabric {
+  readonly names: FabricNames;
+
+  constructor(private readonly options: FabricOptions) {
+    this.names = options.names;
+  }
+
+  /** Whether the fabric exists and its owner (the process that made it) is alive. */
+  isLive(): boolean {
+    const owner = readOwner(this.names.dir);
+    return owner !== undefined && isAlive(owner) && namespaceExists(this.names.fabricNamespace);
+  }
+
+  /**
+   * Makes the fabric, or joins it when a live process made it already; a fabric whose owner died (a killed run) is
+   * removed first and made afresh. Idempotent.
+   */
+  async up(): Promise<void> {
+    this.names.checkPathLengths();
+    if (!this.isLive()) {
+      await this.down();
+      mkdirSync(this.names.dir, { recursive: true });
+      writeFileSync(`${this.names.dir}/owner`, String(process.pid));
+      await createNamespace(this.names.fabricNamespace);
+    }
+    await this.ensureBridges();
+    await this.ensureGateway();
+  }
+
+  /** Removes everything the fabric made: amphorae and guests with their processes, the bridges, the state. */
+  async down(): Promise<void> {
+    const { names } = this;
+    for (const namespace of namespacesWithPrefix(names.guestPrefix)) await deleteNamespace(namespace);
+    await stopProcesses([...(await namespacePids(names.fabricNamespace)), ...processesMentioning(`${names.dir}/`)]);
+    await deleteNamespace(names.fabricNamespace);
+    rmSync(names.dir, { recursive: true, force: true });
+  }
+
+  /** What the fabric holds now besides its bridges and gateway: after a clean delete, nothing. */
+  async inventory(): Promise<FabricInventory> {
+    const { names } = this;
+    const namespaces = namespacesWithPrefix(names.guestPrefix).sort();
+    const links = await ipJson<{ ifname: string; master?: string }>(['link', 'show'], names.fabricNamespace).catch(
+      () => [],
+    );
+    const bridgePorts = links.filter((link) => link.master !== undefined).map((link) => link.ifname);
+    const gateway = new Set(await namespacePids(names.fabricNamespace));
+    const processes = new Set<number>();
+    for (const namespace of namespaces) for (const pid of await namespacePids(namespace)) processes.add(pid);
+    for (const pid of processesMentioning(`${names.dir}/`)) if (!gateway.has(pid)) processes.add(pid);
+    return { namespaces, bridgePorts: bridgePorts.sort(), processes: [...processes].sort((a, b) => a - b) };
+  }
+
+  /** One bridge per network, up, with no address but the management network's gateway address. */
+  private async ensureBridges(): Promise<void> {
+    const { names } = this;
+    const existing = new Set(
+      (await ipJson<{ ifname: string }>(['link', 'show', 'type', 'bridge'], names.fabricNamespace)).map(
+        (link) => link.ifname,
+      ),
+    );
+    const commands: string[] = [];
+    for (const network of this.options.networks) {
+      const bridge = names.bridge(network.id);
+      if (existing.has(bridge)) continue;
+      commands.push(`link add ${bridge} type bridge stp_state 0 forward_delay 0`, `link set ${bridge} up`);
+      if (network.id === this.options.managementNetworkId) {
+        for (const subnet of network.subnets) {
+          if (subnet.gatewayIp) commands.push(`addr add ${subnet.gatewayIp}/${prefixOf(subnet.cidr)} dev ${bridge}`);
+        }
+      }
+    }
+    await ipBatch(commands, names.fabricNamespace);
+  }
+
+  /** Starts the gateway unless it runs, and waits until its socket accepts. */
+  private async ensureGateway(): Promise<void> {
+    const { names } = this;
+    const pidFile = `${names.dir}/gateway.pid`;
+    const running = existsSync(pidFile) && isAlive(Number(readFileSync(pidFile, 'utf8')));
+    if (running && existsSync(names.gatewaySocket)) return;
+    rmSync(names.gatewaySocket, { force: true });
+    const allow = this.options.networks.flatMap((network) => network.subnets.map((subnet) => subnet.cidr));
+    const pid = spawnInNamespace(
+      names.fabricNamespace,
+      [process.execPath, this.options.gatewayScript, '--socket', names.gatewaySocket, '--allow', allow.join(',')],
+      `${names.dir}/gateway.log`,
+    );
+    writeFileSync(pidFile, String(pid));
+    const deadline = Date.now() + GATEWAY_START_TIMEOUT_MS;
+    while (!existsSync(names.gatewaySocket)) {
+      if (!isAlive(pid) || Date.now() > deadline) {
+        const log = existsSync(`${names.dir}/gateway.log`) ? readFileSync(`${names.dir}/gateway.log`, 'utf8') : '';
+        throw new Error(
+          `The fabric gateway of ${names.fabricNamespace} did not start: ${log.trim().split('\n').pop() ?? 'no output'}`,
+        );
+      }
+      await sleep(5);
+    }
+  }
+}
+
+/** The pid in a fabric directory's `owner` file, if any. */
+export function readOwner(dir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(`${dir}/owner`, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function prefixOf(cidr: string): string {
+  return cidr.split('/')[1] ?? '32';
+}
+
+/** Whether `ip` answers about namespaces here (root, a kernel with network namespaces). */
+export async function canMakeNamespaces(): Promise<boolean> {
+  try {
+    await ip(['netns', 'list']);
+    return process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+}
