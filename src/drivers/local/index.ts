@@ -20,6 +20,9 @@ export { LocalNetworkDriver } from './network';
 export { FaultyAmphoraDriver } from './faulty-amphora';
 export { localScripts, type LocalScripts } from './scripts';
 
+/** How long one call to an amphora's agent may take (a keepalived stop, the slowest, takes about 2 s). */
+const AGENT_CALL_TIMEOUT_MS = 10_000;
+
 /** The management network the noop cloud seeds: where amphorae boot and agents listen. */
 export const LOCAL_MANAGEMENT_NETWORK_ID = 'lb-mgmt-net';
 
@@ -93,6 +96,9 @@ export async function createLocalDrivers(options: LocalDriverOptions): Promise<L
     dial,
     pki,
     network,
+    // Well inside an activity's default 60 s: an agent that does not answer is reported as such, naming the amphora,
+    // not as the activity's timeout.
+    timeoutMs: AGENT_CALL_TIMEOUT_MS,
     pathsOf: (amphora) => {
       const stateDir = host.stateDirOf(amphora.computeId ?? amphora.id);
       return { base: `${stateDir}/lb`, certs: `${stateDir}/certs` };

@@ -36,7 +36,7 @@ export function amphoraDriverContract(label: string, makeSubject: () => Promise<
       const request = await single((id) => webTree(id, { ports: [80, 8080] }));
       await driver.updateAmphoraListeners(request);
       const applied = await driver.getConfiguration(request.amphora);
-      expect(applied.haproxy).toBe(renderHaproxyConfig(request));
+      expect(applied.haproxy).toBe(renderHaproxyConfig({ ...request, paths: subject.pathsOf?.(request.amphora) }));
       const stats = await driver.getStats(request);
       expect(stats.map((entry) => entry.listenerId)).toEqual(request.loadBalancer.tree.listeners.map((l) => l.id));
       for (const entry of stats) expect(entry.totalConnections).toBeGreaterThanOrEqual(0);

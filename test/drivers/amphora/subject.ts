@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AmphoraLoadBalancerDriver, AmphoraRequest, NoopDriverOptions, NoopDrivers } from '../../../src/drivers';
+import type {
+  AmphoraLoadBalancerDriver,
+  AmphoraPaths,
+  AmphoraRequest,
+  NoopDriverOptions,
+  NoopDrivers,
+} from '../../../src/drivers';
 import { amphoraName, type Amphora, type AmphoraRole, type LoadBalancerTree } from '../../../src/models';
 import { eventually } from '../expect-error';
 import { fullNoopDrivers } from '../noop/subject';
@@ -12,6 +18,11 @@ export interface AmphoraContractSubject {
   makeAmphora(loadBalancerId: string, role?: AmphoraRole): Promise<Amphora>;
   /** Deletes the amphora's instance, so its agent no longer answers. */
   deleteInstance(amphora: Amphora): Promise<void>;
+  /**
+   * Where the driver renders the amphora's files (its `AmphoraPaths`); the renderer's defaults when absent. A
+   * driver whose amphorae share a host gives each its own.
+   */
+  pathsOf?(amphora: Amphora): AmphoraPaths;
   cleanup(): Promise<void>;
 }
 

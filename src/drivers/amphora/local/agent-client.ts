@@ -5,6 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
+import { callSignal } from '../../call-signal';
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { AgentErrorBody } from '../../../agent/api';
 import type { Dial } from '../../local/gateway/client';
@@ -83,6 +84,21 @@ export class AgentClient {
     } catch (err) {
       throw unreachable('cannot connect to its agent', err);
     }
+    // An abandoned attempt (timed out, cancelled) stops here: its request must not land after the retry or the undo.
+    const signal = callSignal();
+    const abandon = () => socket.destroy(new Error('the call was abandoned: its attempt timed out or was cancelled'));
+    if (signal?.aborted) abandon();
+    signal?.addEventListener('abort', abandon, { once: true });
+    try {
+      return await this.exchangeOver(socket, { target, method, path, body, where, deadline, unreachable });
+    } finally {
+      signal?.removeEventListener('abort', abandon);
+    }
+  }
+
+  /** The TLS handshake and the request over a connected socket. */
+  private async exchangeOver(socket: Socket, call: PendingCall): Promise<AgentResponse> {
+    const { target, method, path, body, where, deadline, unreachable } = call;
     let secure: TLSSocket;
     try {
       secure = await this.handshake(socket, target.amphoraId, deadline);
@@ -131,6 +147,18 @@ export class AgentClient {
       secure.once('error', onError);
     });
   }
+}
+
+/** One agent call in progress: what it asks, where, until when, and how its failures read. */
+interface PendingCall {
+  target: AgentTarget;
+  method: string;
+  path: string;
+  body: unknown;
+  /** `address:port`, for messages and the Host header. */
+  where: string;
+  deadline: number;
+  unreachable: (what: string, err: unknown) => AmphoraUnreachableError;
 }
 
 interface Exchange {

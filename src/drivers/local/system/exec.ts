@@ -22,7 +22,8 @@ export class SystemCommandError extends Error {
  */
 export function run(file: string, args: readonly string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // The environment is passed on purpose: a test runner's sandboxed process.env (a PATH it changed) is the one meant.
+    const child = execFile(file, args, { maxBuffer: 16 * 1024 * 1024, env: process.env }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       const code = (error as NodeJS.ErrnoException & { code?: number | string }).code;
       reject(

@@ -17,6 +17,7 @@ export function spawnInNamespace(namespace: string, argv: readonly string[], log
     const child = spawn('ip', ['netns', 'exec', namespace, ...argv], {
       detached: true,
       stdio: ['ignore', log, log],
+      env: process.env,
     });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${argv[0]} in namespace ${namespace}`);

@@ -43,6 +43,8 @@ export interface ProbeReport {
   /** Failed requests by reason (see `failureReason`: `refused`, `timed-out`, `status 503`, ...). */
   readonly failures: ReadonlyMap<string, number>;
   readonly failoverWindows: readonly FailoverWindow[];
+  /** Each failed request: when it was sent and ended, and why, for a report that shows where failures fell. */
+  readonly failedRequests: readonly { startMs: number; endMs: number; reason: string }[];
   readonly durationMs: number;
 }
 
@@ -71,7 +73,7 @@ export function startProbe(options: ProbeOptions): Probe {
 
   const answers = new Map<string, number>();
   const failures = new Map<string, number>();
-  const failedSpans: { startMs: number; endMs: number }[] = [];
+  const failedSpans: { startMs: number; endMs: number; reason: string }[] = [];
   const windows: { startMs: number; endMs: number | undefined }[] = [];
   let sent = 0;
   let succeeded = 0;
@@ -103,7 +105,7 @@ export function startProbe(options: ProbeOptions): Probe {
       reason = failureReason(error);
     }
     count(failures, reason);
-    failedSpans.push({ startMs, endMs: now() });
+    failedSpans.push({ startMs, endMs: now(), reason });
   };
   const loop = (async () => {
     while (!stopping) {
@@ -138,6 +140,11 @@ export function startProbe(options: ProbeOptions): Probe {
       answers: new Map(answers),
       failures: new Map(failures),
       failoverWindows: windows.map((w) => ({ ...w })),
+      failedRequests: failedSpans.map((span) => ({
+        ...span,
+        startMs: Math.round(span.startMs),
+        endMs: Math.round(span.endMs),
+      })),
       durationMs: Math.round(endMs),
     };
   };

@@ -75,6 +75,7 @@ export function localAmphoraSubject(lab: AgentLab): AmphoraContractSubject {
   const driver = labDriver(lab);
   return {
     driver,
+    pathsOf: labPaths(lab),
     makeAmphora: async (loadBalancerId, role = 'STANDALONE') => {
       const amphora = await lab.bootAmphora();
       mine.push(amphora);
