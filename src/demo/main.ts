@@ -6,12 +6,16 @@ import { loadConfig } from '../config';
 import { connectClient, workflowUrl } from '../controller/client';
 import { StepPrinter } from '../controller/step-printer';
 import { watchOperation } from '../controller/watch';
-import { createNoopDrivers } from '../drivers';
+import { removeGuest, startClient, startMember, type ClientGuest, type MemberGuest } from '../drivers/local/guests';
 import { createLogger, installTemporalLogging } from '../logger';
 import type { CreateLoadBalancerInput, LoadBalancer, Timing } from '../models';
 import { startWorker } from '../worker';
-import { createLoadBalancer, deleteLoadBalancer, failoverAmphora } from '../workflows';
+import { configureLoadBalancer, createLoadBalancer, deleteLoadBalancer, failoverAmphora } from '../workflows';
+import { treeOf } from '../contracts';
+import { curlThroughVip, waitForAnswer } from './curl';
+import { chooseDataPlane } from './data-plane';
 import { describeOutcome } from './outcome';
+import { webTree } from './web-tree';
 
 /** Fast enough to watch, slow enough to see each step: amphorae boot in 2.5 s, looked at twice a second. */
 const DEMO_TIMING: Timing = {
@@ -36,9 +40,10 @@ function ensureDevServer(): void {
 }
 
 /**
- * `npm run demo`: a dev server, a worker with noop drivers, and the product's four stories one after another (an
- * ACTIVE_STANDBY create, a create that fails at plugVip and rolls back, a failover, a delete), each shown step by
- * step, then a summary with the Temporal UI link of every workflow.
+ * `npm run demo`: a dev server, a worker, and the product's stories one after another (an ACTIVE_STANDBY create, a
+ * create that fails at plugVip and rolls back, a failover, a delete), each shown step by step, then a summary with
+ * the Temporal UI link of every workflow. On the local data plane (root, network namespaces) the load balancer also
+ * serves HTTP from two member servers, and curl shows its answers through the VIP before and after the failover.
  */
 async function main(): Promise<void> {
   ensureDevServer();
@@ -51,9 +56,18 @@ async function main(): Promise<void> {
   });
   const logger = createLogger(process.env.AMPHORA_LOG_LEVEL ?? 'error');
   installTemporalLogging(logger);
-  const drivers = createNoopDrivers({ buildDelayMs: 2_500 });
-  const baseline = drivers.inventory();
+  const plane = await chooseDataPlane(out);
+  const { drivers } = plane;
+  out(
+    plane.kind === 'local'
+      ? `Data plane: local (amphorae are network namespaces running haproxy and keepalived, in fabric ${plane.drivers.fabric.names.fabricNamespace})`
+      : `Data plane: noop (simulated), because ${plane.why}`,
+  );
+  const baseline = drivers.cloud.inventory();
   const running = await startWorker(config, logger, { drivers });
+  const local = plane.kind === 'local' ? plane.drivers : undefined;
+  const members: MemberGuest[] = [];
+  let vipClient: ClientGuest | undefined;
   const { client, close } = await connectClient(config);
   const uiBase = `http://127.0.0.1:${process.env.TEMPORAL_DEV_UI_PORT ?? '8233'}`;
   const summary: { story: string; workflowId: string; outcome: string }[] = [];
@@ -92,6 +106,24 @@ async function main(): Promise<void> {
       }),
     );
 
+    let serving = lb;
+    if (lb && local) {
+      for (const name of ['m1', 'm2']) members.push(await startMember(local, { name, networkId: 'member-net-a' }));
+      vipClient = await startClient(local, { name: 'client', networkId: 'vip-net' });
+      const tree = webTree(lb, members, 'member-subnet-a');
+      const configured = await story<{ memberNetworkIds: string[] }>(
+        'Serve HTTP on port 80 from members m1 and m2 (round robin, HTTP health monitor)',
+        () =>
+          client.workflow.start(configureLoadBalancer, {
+            ...start,
+            workflowId: `demo-configure-${lb.id}`,
+            args: [{ loadBalancer: { ...lb, tree }, previousTree: treeOf({}), timing: DEMO_TIMING }],
+          }),
+      );
+      serving = configured ? { ...lb, tree, memberNetworkIds: configured.memberNetworkIds } : lb;
+      await showCurl(vipClient, serving, "keepalived gives it to the MASTER once haproxy's check passes");
+    }
+
     const doomed = request('SINGLE', 'demo-doomed');
     drivers.faults.setPlan({ rules: [{ method: 'plugVip', call: 1, subjectIncludes: doomed.loadBalancerId }] });
     await story('Create a SINGLE load balancer with a fault injected at plugVip: it rolls back', () =>
@@ -103,27 +135,42 @@ async function main(): Promise<void> {
     );
     drivers.faults.clear();
 
-    if (lb) {
-      const master = lb.amphorae.find((amphora) => amphora.role === 'MASTER') ?? lb.amphorae[0];
+    if (serving) {
+      const current = serving;
+      const master = current.amphorae.find((amphora) => amphora.role === 'MASTER') ?? current.amphorae[0];
       const failedOver = await story<LoadBalancer>(`Fail over the MASTER amphora ${master?.id ?? ''}`, () =>
         client.workflow.start(failoverAmphora, {
           ...start,
-          workflowId: `demo-failover-${lb.id}`,
+          workflowId: `demo-failover-${current.id}`,
           args: [
-            { loadBalancer: { ...lb, amphoraTemplate: web.amphora }, amphoraId: master?.id ?? '', timing: DEMO_TIMING },
+            {
+              loadBalancer: { ...current, amphoraTemplate: web.amphora },
+              amphoraId: master?.id ?? '',
+              timing: DEMO_TIMING,
+            },
           ],
         }),
       );
+      if (vipClient) {
+        await showCurl(vipClient, failedOver ?? current, 'the BACKUP took the VIP by VRRP when the old MASTER went');
+      }
       await story('Delete the load balancer', () =>
         client.workflow.start(deleteLoadBalancer, {
           ...start,
-          workflowId: `demo-delete-${lb.id}`,
-          args: [{ loadBalancer: failedOver ?? lb, timing: DEMO_TIMING }],
+          workflowId: `demo-delete-${current.id}`,
+          args: [{ loadBalancer: failedOver ?? current, timing: DEMO_TIMING }],
         }),
       );
     }
+    if (local) {
+      for (const guest of [...members, ...(vipClient ? [vipClient] : [])]) await removeGuest(local, guest);
+    }
 
-    const left = drivers.inventory().filter((item) => !baseline.some((known) => known.id === item.id));
+    const left = drivers.cloud.inventory().filter((item) => !baseline.some((known) => known.id === item.id));
+    const hostLeft = local ? await local.fabric.inventory() : undefined;
+    const hostLeftCount = hostLeft
+      ? hostLeft.namespaces.length + hostLeft.bridgePorts.length + hostLeft.processes.length
+      : 0;
     out();
     out('Summary');
     for (const { story: title, workflowId, outcome } of summary) {
@@ -132,15 +179,34 @@ async function main(): Promise<void> {
     }
     out();
     out(
-      `Noop cloud after the demo: ${left.length} resources left behind${left.length ? `: ${left.map((item) => `${item.kind} ${item.name || item.id}`).join(', ')}` : ''}.`,
+      `${local ? 'Cloud records' : 'Noop cloud'} after the demo: ${left.length} resources left behind${left.length ? `: ${left.map((item) => `${item.kind} ${item.name || item.id}`).join(', ')}` : ''}.`,
     );
+    if (hostLeft) {
+      out(
+        `Host after the demo: ${hostLeftCount} namespaces, bridge ports or processes left behind${hostLeftCount ? `: ${JSON.stringify(hostLeft)}` : ''}.`,
+      );
+    }
     out(`Temporal UI: ${uiBase}/namespaces/${config.temporal.namespace}/workflows (the dev server keeps running).`);
     out('Stop the dev server with: ./temporal-dev.sh down');
-    if (left.length > 0) process.exitCode = 1;
+    if (left.length + hostLeftCount > 0) process.exitCode = 1;
   } finally {
     await running.stop();
     await close();
+    if (local) await local.fabric.down();
   }
+}
+
+/** Shows what a client on the VIP network gets, once the VIP answers: four curl answers through the VIP. */
+async function showCurl(vipClient: ClientGuest, lb: LoadBalancer, why: string): Promise<void> {
+  const url = `http://${lb.vip?.ipAddress ?? ''}/`;
+  const waited = await waitForAnswer(vipClient, url, 20_000);
+  out(
+    waited === undefined
+      ? `  The VIP ${lb.vip?.ipAddress ?? ''} did not answer within 20 s`
+      : `  The VIP answers ${waited} ms later (${why})`,
+  );
+  out(`  $ ip netns exec ${vipClient.namespace} curl -s ${url}   (4 times)`);
+  for (const answer of await curlThroughVip(vipClient, url, 4)) out(`    ${answer}`);
 }
 
 main().catch((err: unknown) => {
