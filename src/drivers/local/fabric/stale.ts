@@ -3,7 +3,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { deleteNamespace, namespacesWithPrefix } from '../system/netns';
 import { isAlive, processesMentioning, stopProcesses } from '../system/processes';
 import { readOwner } from './fabric';
-import { DEFAULT_LOCAL_ROOT, FabricNames, NAMESPACE_PREFIX } from './names';
+import { DEFAULT_LOCAL_ROOT, FabricNames, isFabricId, NAMESPACE_PREFIX } from './names';
 
 /** What a stale clean-up removed. */
 export interface StaleCleanup {
@@ -12,33 +12,32 @@ export interface StaleCleanup {
 }
 
 /**
- * Removes every fabric under `root` whose owner is dead, with its namespaces and processes, and every namespace
- * named like ours (`ampdp-...`) that belongs to no live fabric. Safe to run at any time and more than once: a live
- * fabric is never touched.
+ * Removes every fabric under `root` whose owner is dead, with its namespaces and processes. Safe to run at any time
+ * and more than once: a live fabric is never touched, nor a namespace of a fabric this root does not hold (another
+ * root's: a namespace's name says its fabric's id, not its root).
  */
 export async function cleanupStaleFabrics(root = DEFAULT_LOCAL_ROOT): Promise<StaleCleanup> {
-  const live: string[] = [];
   const removed: StaleCleanup = { fabrics: [], namespaces: [] };
   let ids: string[] = [];
   try {
-    ids = readdirSync(root);
+    // Only what a fabric would be: a directory named like a fabric id. Anything else in the root is not ours to remove.
+    ids = readdirSync(root, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && isFabricId(entry.name))
+      .map((entry) => entry.name);
   } catch {
     ids = [];
   }
   for (const id of ids) {
     const names = new FabricNames(id, root);
     const owner = readOwner(names.dir);
-    if (owner !== undefined && isAlive(owner)) {
-      live.push(id);
-      continue;
-    }
+    if (owner !== undefined && isAlive(owner)) continue;
     await stopProcesses(processesMentioning(`${names.dir}/`));
     removed.fabrics.push(id);
   }
-  const claimed = (namespace: string) =>
-    live.some((id) => namespace === `${NAMESPACE_PREFIX}${id}` || namespace.startsWith(`${NAMESPACE_PREFIX}${id}-`));
+  const stale = new Set(removed.fabrics);
   for (const namespace of namespacesWithPrefix(NAMESPACE_PREFIX)) {
-    if (claimed(namespace)) continue;
+    const fabricId = namespace.slice(NAMESPACE_PREFIX.length).split('-')[0] ?? '';
+    if (!stale.has(fabricId)) continue;
     await deleteNamespace(namespace);
     removed.namespaces.push(namespace);
   }

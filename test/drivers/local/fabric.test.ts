@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupStaleFabrics, FabricNames, LocalFabric } from '../../../src/drivers/local';
+import { createNamespace, namespaceExists } from '../../../src/drivers/local/system/netns';
+import { isAlive } from '../../../src/drivers/local/system/processes';
+import { spawnInNamespace } from '../../../src/drivers/local/system/spawn';
+
+/**
+ * The fabric's life on the host: a killed run's fabric (its owner dead) is removed at the next start with its
+ * namespaces and processes, a live one is left alone, and a root too long for haproxy's socket paths is refused.
+ */
+// Short, beside the default root: haproxy's socket paths must fit below it.
+const root = mkdtempSync('/run/afab-');
+const scripts = mkdtempSync(join(tmpdir(), 'amphora-fabric-test-'));
+const gatewayScript = join(scripts, 'gateway.js');
+// A stand-in gateway: the fabric only needs it to make its socket file and stay up.
+writeFileSync(
+  gatewayScript,
+  "const net = require('net'); const i = process.argv.indexOf('--socket'); net.createServer().listen(process.argv[i + 1]);\nprocess.on('SIGTERM', () => process.exit(0));\n",
+);
+const fabricOf = (id: string) =>
+  new LocalFabric({
+    names: new FabricNames(id, root),
+    networks: [{ id: 'mgmt', subnets: [{ cidr: '192.0.2.0/24', gatewayIp: '192.0.2.1' }] }],
+    managementNetworkId: 'mgmt',
+    gatewayScript,
+  });
+
+afterAll(async () => {
+  for (const id of [`s${process.pid}`, `l${process.pid}`]) await fabricOf(id).down();
+  rmSync(root, { recursive: true, force: true });
+  rmSync(scripts, { recursive: true, force: true });
+});
+
+describe('local fabric', () => {
+  it('removes a fabric whose owner died, with its namespaces and processes, and leaves a live one alone', async () => {
+    const stale = fabricOf(`s${process.pid}`);
+    const live = fabricOf(`l${process.pid}`);
+    await stale.up();
+    await live.up();
+    const guest = stale.names.guestNamespace('m1');
+    await createNamespace(guest);
+    const sleeper = spawnInNamespace(guest, ['sleep', '600'], join(stale.names.dir, 'guests', 'm1', 'guest.log'));
+    // The run that made it was killed: its owner file names a process that has exited.
+    const dead = spawnSync('true').pid;
+    writeFileSync(join(stale.names.dir, 'owner'), String(dead));
+
+    const removed = await cleanupStaleFabrics(root);
+
+    expect(removed.fabrics).toEqual([`s${process.pid}`]);
+    expect(removed.namespaces.sort()).toEqual([stale.names.fabricNamespace, guest].sort());
+    expect(namespaceExists(guest)).toBe(false);
+    expect(namespaceExists(stale.names.fabricNamespace)).toBe(false);
+    expect(isAlive(sleeper)).toBe(false);
+    expect(existsSync(stale.names.dir)).toBe(false);
+    expect(live.isLive()).toBe(true);
+    expect(namespaceExists(live.names.fabricNamespace)).toBe(true);
+  });
+
+  it('refuses a root too long for haproxy socket paths, naming the variable that fixes it', async () => {
+    const deep = new LocalFabric({
+      names: new FabricNames('x', `/run/${'d'.repeat(60)}`),
+      networks: [],
+      managementNetworkId: 'mgmt',
+      gatewayScript,
+    });
+    await expect(deep.up()).rejects.toThrow(/too long by \d+ characters.*AMPHORA_LOCAL_ROOT/);
+  });
+});
