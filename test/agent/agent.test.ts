@@ -81,7 +81,6 @@ describe('amphora agent', () => {
     client = new AgentClient({ dial: lab.dial, pki: lab.pki, port: 9443, timeoutMs: 20_000, connectTimeoutMs: 1000 });
     amphora = await lab.bootAmphora();
     target = { amphoraId: amphora.id, address: amphora.mgmtIp };
-    process.stderr.write(`[agent test] agent ready ${amphora.readyMs} ms after spawn\n`);
   });
   afterAll(async () => {
     await lab?.teardown();
@@ -162,9 +161,7 @@ describe('amphora agent', () => {
     it('checks, installs and starts a configuration that then serves on the VIP', async () => {
       await call('PUT', `/loadbalancer/${amphora.id}/${lbId}/haproxy`, config(amphora, lbId, 'v1'));
       expect((await call('GET', `/loadbalancer/${lbId}/haproxy`)).body).toBe(config(amphora, lbId, 'v1'));
-      const started = Date.now();
       await call('PUT', `/loadbalancer/${lbId}/start`);
-      process.stderr.write(`[agent test] haproxy start through the agent: ${Date.now() - started} ms\n`);
       expect(await httpGet(lab.dial, VIP, 80)).toEqual({ status: 200, body: 'v1' });
       expect(await lab.curl(`http://${VIP}/`)).toBe('v1');
       expect((await json<AgentDetails>('GET', '/details')).load_balancers).toEqual([lbId]);
@@ -191,19 +188,13 @@ describe('amphora agent', () => {
           await httpGet(lab.dial, VIP, 80).catch(() => (failures += 1));
         }
       })();
-      const timings: number[] = [];
       for (const version of ['v2', 'v3', 'v4', 'v5', 'v6']) {
-        const started = Date.now();
         await call('PUT', `/loadbalancer/${amphora.id}/${lbId}/haproxy`, config(amphora, lbId, version));
         await call('PUT', `/loadbalancer/${lbId}/reload`);
-        timings.push(Date.now() - started);
         expect((await httpGet(lab.dial, VIP, 80)).body).toBe(version);
       }
       loading = false;
       await load;
-      process.stderr.write(
-        `[agent test] upload+reload: ${timings.join(', ')} ms; ${requests} requests, ${failures} failed\n`,
-      );
       expect(failures).toBe(0);
       expect(requests).toBeGreaterThan(5);
     });
@@ -357,7 +348,8 @@ describe('amphora agent', () => {
       expect((await httpGet(lab.dial, VIP, 80)).body).toBe('still here');
       const started = Date.now();
       const err = await rejectionOf(call('GET', '/info'));
-      expect(Date.now() - started).toBeLessThan(1000);
+      // Refused at once: not the driver's 30 s wait for an answer.
+      expect(Date.now() - started).toBeLessThan(5_000);
       expect(err).toBeInstanceOf(AmphoraUnreachableError);
       expect(err).toMatchObject({ retryable: true, amphoraId: amphora.id });
       expect(err.message).toContain(`amphora-${amphora.id}`);

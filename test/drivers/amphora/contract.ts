@@ -164,7 +164,9 @@ export function amphoraDriverContract(label: string, makeSubject: () => Promise<
         expect(err).toBeInstanceOf(AmphoraNotConfiguredError);
         expect(err).toMatchObject({ retryable: false, service: 'keepalived' });
         await driver.updateVrrpConfiguration(request);
-        expect((await driver.getConfiguration(amphora)).keepalived).toBe(renderKeepalivedConfig(request));
+        expect((await driver.getConfiguration(amphora)).keepalived).toBe(
+          renderKeepalivedConfig({ ...request, paths: subject.pathsOf?.(request.amphora) }),
+        );
         expect((await driver.getDiagnostics(amphora)).keepalived).toBe('stopped');
         await driver.startVrrpService(request);
         await driver.startVrrpService(request);

@@ -111,7 +111,7 @@ describe('the probe and the round-robin check, in-process on loopback', () => {
     expect(report.failoverWindows).toHaveLength(1);
     expect(report.failoverWindows[0]?.endMs).toBeGreaterThan(report.failoverWindows[0]?.startMs ?? Infinity);
     expect(report.longestGapMs).toBeGreaterThanOrEqual(100);
-    expect(report.longestGapMs).toBeLessThan(400);
+    expect(report.longestGapMs).toBeLessThan(1_000);
     expect(report.longestGapEndedAtMs).toBeGreaterThan(report.failoverWindows[0]?.startMs ?? Infinity);
   });
 
@@ -134,7 +134,8 @@ describe('the probe and the round-robin check, in-process on loopback', () => {
     await until(() => probe.report().sent === 1 && probe.report().succeeded === 1);
     const started = Date.now();
     const report = await probe.stop();
-    expect(Date.now() - started).toBeLessThan(100);
+    // Not the 10 s interval.
+    expect(Date.now() - started).toBeLessThan(2_000);
     expect(report.sent).toBe(1);
   });
 });
@@ -173,10 +174,6 @@ describe('the probe through the gateway in namespaces', () => {
     const report = await probe.stop();
 
     const outageMs = readyAt - exitedAt;
-    process.stderr.write(
-      `[traffic] member down ${outageMs.toFixed(0)} ms (stop to ready ${(readyAt - killedAt).toFixed(0)} ms): ` +
-        `${report.sent} sent, ${report.failed} failed, longest gap ${report.longestGapMs} ms\n`,
-    );
     expect(report.sent).toBe(report.succeeded + report.failed);
     expect(report.answers).toEqual(new Map([['m1', report.succeeded]]));
     expect(report.failed).toBeGreaterThan(5);

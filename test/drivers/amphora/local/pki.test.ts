@@ -48,9 +48,7 @@ describe('loadOrCreatePki', () => {
 
   it('issues amphora certificates naming the amphora, for servers only, signed by the CA', async () => {
     const pki = await loadOrCreatePki(dir);
-    const started = Date.now();
     const issued = await pki.issueAmphoraCertificate('3f2c9a4e-0000-4000-8000-000000000001');
-    const elapsed = Date.now() - started;
     const cert = new X509Certificate(issued.certPem);
     expect(cert.subject).toBe('CN=3f2c9a4e-0000-4000-8000-000000000001');
     expect(cert.subjectAltName).toBe('DNS:3f2c9a4e-0000-4000-8000-000000000001');
@@ -58,7 +56,6 @@ describe('loadOrCreatePki', () => {
     expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
     expect(cert.verify(new X509Certificate(pki.caCertPem).publicKey)).toBe(true);
     expect(issued.keyPem).toMatch(/BEGIN PRIVATE KEY/);
-    expect(elapsed).toBeLessThan(500);
   });
 
   it('makes one CA when several processes create it at the same time', async () => {
