@@ -9,9 +9,12 @@ import { Operation } from './operation/operation';
 import { notApplicable } from './operation/outcome';
 import { deleteAmphora, plugNetwork, prepareFailover, unplugVipFromOld } from './steps';
 
+/** Histories from before it unplugged the old amphora's VIP port first, then deleted the amphora. */
+export const OLD_AMPHORA_GOES_FIRST_PATCH = 'failover-old-amphora-before-its-vip-port';
+
 /**
  * Replaces one amphora of a load balancer: prepare -> build the replacement (same role), plug the VIP and the load
- * balancer's member networks into it -> only then unplug and delete the old one. If the replacement cannot be made, it is removed and the old amphora stays
+ * balancer's member networks into it -> only then delete the old one and unplug its VIP port. If the replacement cannot be made, it is removed and the old amphora stays
  * in place (the load balancer goes to ERROR so an operator looks).
  *
  * @returns the load balancer record with the replacement in place of the old amphora, ACTIVE.
@@ -82,8 +85,15 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
     `The replacement ${amphoraName(replacement.id)} is serving; the old amphora ${amphoraName(amphoraId)} stays listed as PENDING_DELETE, and deleting the load balancer removes it.`,
     async () => {
       op.progress.putAmphora({ ...old, status: 'PENDING_DELETE' });
-      await op.run(unplugVipFromOld, { loadBalancerId, amphoraId, role });
-      await op.run(deleteAmphora, { amphoraId, role, computeId, old: true });
+      if (patched(OLD_AMPHORA_GOES_FIRST_PATCH)) {
+        // The amphora goes before its VIP port: its shutdown lets keepalived hand the VIP over at once (a priority-0
+        // advert), where a port unplugged first cuts it off and its peer waits out the master-down timer (about 3 s).
+        await op.run(deleteAmphora, { amphoraId, role, computeId, old: true });
+        await op.run(unplugVipFromOld, { loadBalancerId, amphoraId, role });
+      } else {
+        await op.run(unplugVipFromOld, { loadBalancerId, amphoraId, role });
+        await op.run(deleteAmphora, { amphoraId, role, computeId, old: true });
+      }
     },
   );
   op.progress.dropAmphora(amphoraId);

@@ -482,6 +482,14 @@ export const SCENARIOS: readonly Scenario[] = [
     start: (run) => run.failoverWithTree('ACTIVE_STANDBY'),
   },
   {
+    name: 'failover-old-amphora-first',
+    workflow: 'failoverAmphora',
+    shows:
+      'ACTIVE_STANDBY failover of a MASTER that serves a tree, the old amphora deleted before its VIP port is unplugged (so keepalived hands the VIP over with a goodbye advert)',
+    ending: 'completed',
+    start: (run) => run.failoverWithTree('ACTIVE_STANDBY'),
+  },
+  {
     name: 'catalog',
     workflow: 'catalogEntity',
     shows:

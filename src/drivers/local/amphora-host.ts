@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { vrrpPortName } from '../../models';
+import { vrrpPortName, type ConfigDriveContent } from '../../models';
 import type { NoopCloud } from '../noop/cloud';
 import type { PortRecord } from '../noop/records';
 import type { LocalFabric } from './fabric/fabric';
@@ -44,8 +44,10 @@ export type AmphoraLiveness =
 export interface AmphoraBoot {
   computeId: string;
   amphoraId: string;
-  /** Config drive files by their path on the amphora. */
-  files: Record<string, string>;
+  /** Config drive files by their path on the amphora: text, or bytes as base64. */
+  files: Record<string, ConfigDriveContent>;
+  /** User data, where cloud-init would find it on a config drive (`openstack/latest/user_data`). */
+  userData?: string;
 }
 
 export class AmphoraHost {
@@ -83,6 +85,7 @@ export class AmphoraHost {
     await this.syncPorts(boot.computeId);
     const configDrive = join(this.dirOf(boot.computeId), 'config-drive');
     for (const [path, content] of Object.entries(boot.files)) writeConfigDriveFile(configDrive, path, content);
+    if (boot.userData !== undefined) writeConfigDriveFile(configDrive, '/openstack/latest/user_data', boot.userData);
     const stateDir = this.stateDirOf(boot.computeId);
     mkdirSync(stateDir, { recursive: true });
     writeFileSync(join(stateDir, 'compute-id'), boot.computeId);
@@ -242,9 +245,11 @@ function wiringOf(
 }
 
 /** Writes a config drive file below `root`, refusing a path that would climb out of it. */
-function writeConfigDriveFile(root: string, path: string, content: string): void {
+function writeConfigDriveFile(root: string, path: string, content: ConfigDriveContent): void {
   const target = normalize(join(root, path));
   if (!target.startsWith(`${root}/`)) throw new Error(`config drive path ${path} leaves the config drive`);
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, content, { mode: 0o600 });
+  writeFileSync(target, typeof content === 'string' ? content : Buffer.from(content.base64, 'base64'), {
+    mode: 0o600,
+  });
 }

@@ -54,6 +54,7 @@ export class LocalComputeDriver extends NoopComputeDriver {
       await this.host.boot({
         computeId,
         amphoraId,
+        ...(request.userData !== undefined ? { userData: request.userData } : {}),
         files: {
           ...request.configDriveFiles,
           [AGENT_CONFIG_PATH]: `${JSON.stringify(agentConfig, null, 2)}\n`,

@@ -1,7 +1,15 @@
 /** The local data plane's drivers: compute, network and amphora drivers over one fabric on this machine. */
 import { LocalAmphoraDriver } from '../amphora/local/driver';
 import { loadOrCreatePki } from '../amphora/local/pki';
-import { DEFAULT_NETWORKS, FaultInjector, MemoryNoopStore, NoopCloud, SqliteNoopStore, type FaultPlan } from '../noop';
+import {
+  DEFAULT_NETWORKS,
+  FaultInjector,
+  MemoryNoopStore,
+  NoopCloud,
+  SqliteNoopStore,
+  type FaultPlan,
+  type NetworkSeed,
+} from '../noop';
 import { AmphoraHost } from './amphora-host';
 import { LocalComputeDriver } from './compute';
 import { LocalFabric, type FabricNetwork } from './fabric/fabric';
@@ -35,6 +43,8 @@ export interface LocalDriverOptions {
   faults?: FaultPlan;
   /** The clock, in milliseconds. */
   now?: () => number;
+  /** Networks and subnets to seed (each becomes a bridge); the noop cloud's defaults when absent. */
+  networks?: readonly NetworkSeed[];
   /** The fabric's id (lowercase letters and digits): its namespaces are `ampdp-<id>...`. */
   fabricId: string;
   /** Where fabrics keep their state; `/run/ampdp` by default (short: haproxy socket paths live below it). */
@@ -72,7 +82,7 @@ export async function createLocalDrivers(options: LocalDriverOptions): Promise<L
   const state = options.state ?? 'memory';
   const store = state === 'memory' ? new MemoryNoopStore() : new SqliteNoopStore(state.sqliteFile);
   const cloud = new NoopCloud(store, options.now);
-  cloud.seedNetworks(DEFAULT_NETWORKS);
+  cloud.seedNetworks(options.networks ?? DEFAULT_NETWORKS);
   const faults = new FaultInjector(options.faults);
   const names = new FabricNames(options.fabricId, options.root);
   const fabric = new LocalFabric({
