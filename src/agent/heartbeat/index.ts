@@ -1,0 +1,3 @@
+export { HeartbeatSchema, MemberHealthSchema, type Heartbeat } from './message';
+export { MAX_DATAGRAM_BYTES, openHeartbeat, sealHeartbeat, type DropReason, type Opened } from './envelope';
+export { ReplayGuard, type StaleReason } from './replay';
