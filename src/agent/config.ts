@@ -12,6 +12,16 @@ export const AgentFileSchema = z.object({
     .refine((host) => isIP(host) !== 0, 'an IP address: the agent listens on its management address only'),
   bindPort: z.number().int().min(1).max(65535),
   stateDir: z.string().refine(isAbsolute, 'an absolute path'),
+  /** Heartbeats to the health managers (Octavia's `[health_manager]` section); none are sent without it. */
+  heartbeat: z
+    .object({
+      key: z.string().min(1, 'the shared heartbeat key'),
+      intervalMs: z.number().int().min(100).max(600_000),
+      destinations: z
+        .array(z.string().regex(/^[0-9.]+:\d{1,5}$/, 'host:port, an IPv4 address and a port'))
+        .min(1, 'at least one health manager'),
+    })
+    .optional(),
 });
 export type AgentFile = z.infer<typeof AgentFileSchema>;
 

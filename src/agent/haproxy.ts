@@ -86,6 +86,17 @@ export class Haproxy {
     return isRunning(await readPid(this.files(lbId).pid), 'haproxy');
   }
 
+  /** The `show stat` answer of each load balancer whose haproxy runs (what a heartbeat reports). */
+  async statCsvs(): Promise<string[]> {
+    const answers: string[] = [];
+    for (const lbId of await this.configured()) {
+      if (!(await this.running(lbId))) continue;
+      const socket = statsSocketOf(await this.config(lbId));
+      if (socket) answers.push(await haproxyCommand(socket, 'show stat').catch(() => ''));
+    }
+    return answers;
+  }
+
   /** Load balancers with an installed configuration. */
   async configured(): Promise<string[]> {
     const dir = join(this.stateDir, 'lb');

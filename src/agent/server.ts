@@ -3,6 +3,7 @@ import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:https';
 import type { AgentConfig } from './config';
 import { Haproxy } from './haproxy';
+import { startHeartbeats } from './heartbeat';
 import { Keepalived } from './keepalived';
 import type { AgentLogger } from './log';
 import { Plugging } from './plugging';
@@ -21,9 +22,13 @@ export interface RunningAgent {
  * @throws the listen error (address not on any interface after a while, port taken).
  */
 export async function startAgentServer(config: AgentConfig, log: AgentLogger): Promise<RunningAgent> {
+  const haproxy = new Haproxy(config.stateDir, log);
+  const heartbeats = config.heartbeat
+    ? startHeartbeats(config.amphoraId, config.heartbeat, () => haproxy.statCsvs(), log)
+    : undefined;
   const app = agentRoutes({
     amphoraId: config.amphoraId,
-    haproxy: new Haproxy(config.stateDir, log),
+    haproxy,
     keepalived: new Keepalived(config.stateDir),
     plugging: new Plugging(config.stateDir),
     log,
@@ -54,6 +59,7 @@ export async function startAgentServer(config: AgentConfig, log: AgentLogger): P
     server,
     close: () =>
       new Promise<void>((resolve) => {
+        heartbeats?.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,3 +1,4 @@
 export { HeartbeatSchema, MemberHealthSchema, type Heartbeat } from './message';
 export { MAX_DATAGRAM_BYTES, openHeartbeat, sealHeartbeat, type DropReason, type Opened } from './envelope';
-export { ReplayGuard, type StaleReason } from './replay';
+export { memberHealth, statusOf } from './status';
+export { startHeartbeats, type HeartbeatSender, type HeartbeatSettings } from './sender';

@@ -1,0 +1,7 @@
+export { MemoryHeartbeatStore, SqliteHeartbeatStore, type HeartbeatRecord, type HeartbeatStore } from './store';
+export {
+  startHealthListener,
+  type HealthListener,
+  type HealthListenerOptions,
+  type HeartbeatOutcome,
+} from './listener';
