@@ -60,8 +60,9 @@ describe('failure paths of the entity', () => {
     const old = active.record.amphorae[0];
     if (!old) throw new Error('the create made no amphora');
 
-    // The replacement is built and carries the VIP; the old amphora's unplug then fails for good.
-    orchestrator.drivers.faults.setPlan({ rules: [{ method: 'unplugVip', call: 1, times: 1_000 }] });
+    // The replacement is built and carries the VIP; the old amphora's delete (its first removal step) then fails for
+    // good.
+    orchestrator.drivers.faults.setPlan({ rules: [{ method: 'delete', call: 1, times: 1_000 }] });
     await controller.failover(id);
     const failed = await untilStatus(id, 'ERROR');
     const replacement = failed.record.amphorae.find((amphora) => amphora.id !== old.id);
