@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupStaleFabrics, FabricNames, LocalFabric } from '../../../src/drivers/local';
@@ -8,8 +8,9 @@ import { isAlive } from '../../../src/drivers/local/system/processes';
 import { spawnInNamespace } from '../../../src/drivers/local/system/spawn';
 
 /**
- * The fabric's life on the host: a killed run's fabric (its owner dead) is removed at the next start with its
- * namespaces and processes, a live one is left alone, and a root too long for haproxy's socket paths is refused.
+ * The fabric's life on the host: a killed run's fabric (every process that made or joined it dead) is removed at the
+ * next start with its namespaces and processes, a live one is left alone (even when its maker is gone), and a root
+ * too long for haproxy's socket paths is refused.
  */
 // Short, beside the default root: haproxy's socket paths must fit below it.
 const root = mkdtempSync('/run/afab-');
@@ -29,7 +30,7 @@ const fabricOf = (id: string) =>
   });
 
 afterAll(async () => {
-  for (const id of [`s${process.pid}`, `l${process.pid}`]) await fabricOf(id).down();
+  for (const id of [`s${process.pid}`, `l${process.pid}`, `u${process.pid}`]) await fabricOf(id).down();
   rmSync(root, { recursive: true, force: true });
   rmSync(scripts, { recursive: true, force: true });
 });
@@ -43,9 +44,12 @@ describe('local fabric', () => {
     const guest = stale.names.guestNamespace('m1');
     await createNamespace(guest);
     const sleeper = spawnInNamespace(guest, ['sleep', '600'], join(stale.names.dir, 'guests', 'm1', 'guest.log'));
-    // The run that made it was killed: its owner file names a process that has exited.
+    // The run that made and used it was killed: its owner file and its one user name a process that has exited.
     const dead = spawnSync('true').pid;
     writeFileSync(join(stale.names.dir, 'owner'), String(dead));
+    rmSync(join(stale.names.dir, 'users'), { recursive: true, force: true });
+    mkdirSync(join(stale.names.dir, 'users'));
+    writeFileSync(join(stale.names.dir, 'users', String(dead)), '');
 
     const removed = await cleanupStaleFabrics(root);
 
@@ -57,6 +61,23 @@ describe('local fabric', () => {
     expect(existsSync(stale.names.dir)).toBe(false);
     expect(live.isLive()).toBe(true);
     expect(namespaceExists(live.names.fabricNamespace)).toBe(true);
+  });
+
+  it('keeps a fabric whose maker died while another process still uses it', async () => {
+    const shared = fabricOf(`u${process.pid}`);
+    await shared.up();
+    const guest = shared.names.guestNamespace('kept');
+    await createNamespace(guest);
+    // The process that made it has exited since; this one joined it while it lived, as a worker joins the fabric an
+    // API server made, and still uses it.
+    writeFileSync(join(shared.names.dir, 'owner'), String(spawnSync('true').pid));
+
+    const removed = await cleanupStaleFabrics(root);
+    await fabricOf(`u${process.pid}`).up();
+
+    expect(removed.fabrics).not.toContain(`u${process.pid}`);
+    expect(namespaceExists(guest)).toBe(true);
+    await shared.down();
   });
 
   it('refuses a root too long for haproxy socket paths, naming the variable that fixes it', async () => {

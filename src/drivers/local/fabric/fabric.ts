@@ -3,7 +3,7 @@
  * gateway process through which the controller (and tests) reach addresses on them. Nothing of it touches the host's
  * interfaces or routes: the fabric's namespace has no default route and no link to the host's namespace.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ip, ipBatch, ipJson } from '../system/exec';
 import {
@@ -51,15 +51,14 @@ export class LocalFabric {
     this.names = options.names;
   }
 
-  /** Whether the fabric exists and its owner (the process that made it) is alive. */
+  /** Whether the fabric exists and a process that made or joined it is alive. */
   isLive(): boolean {
-    const owner = readOwner(this.names.dir);
-    return owner !== undefined && isAlive(owner) && namespaceExists(this.names.fabricNamespace);
+    return liveUsers(this.names.dir).length > 0 && namespaceExists(this.names.fabricNamespace);
   }
 
   /**
-   * Makes the fabric, or joins it when a live process made it already; a fabric whose owner died (a killed run) is
-   * removed first and made afresh. Idempotent.
+   * Makes the fabric, or joins it when a live process made or joined it already; a fabric all of whose users died (a
+   * killed run) is removed first and made afresh. Idempotent.
    */
   async up(): Promise<void> {
     this.names.checkPathLengths();
@@ -69,6 +68,10 @@ export class LocalFabric {
       writeFileSync(`${this.names.dir}/owner`, String(process.pid));
       await createNamespace(this.names.fabricNamespace);
     }
+    // Every process that uses the fabric says so: it is stale only once none of them lives (a worker may use the
+    // fabric an API server made, long after that server stopped).
+    mkdirSync(`${this.names.dir}/users`, { recursive: true });
+    writeFileSync(`${this.names.dir}/users/${process.pid}`, '');
     await this.ensureBridges();
     await this.ensureGateway();
   }
@@ -146,14 +149,20 @@ export class LocalFabric {
   }
 }
 
-/** The pid in a fabric directory's `owner` file, if any. */
-export function readOwner(dir: string): number | undefined {
+/** The live processes that made (`owner`) or joined (`users/<pid>`) the fabric whose directory is `dir`. */
+export function liveUsers(dir: string): number[] {
+  const pids: number[] = [];
   try {
-    const pid = Number(readFileSync(`${dir}/owner`, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    pids.push(Number(readFileSync(`${dir}/owner`, 'utf8').trim()));
   } catch {
-    return undefined;
+    // no owner file: a fabric half made or half removed
   }
+  try {
+    pids.push(...readdirSync(`${dir}/users`).map(Number));
+  } catch {
+    // nobody joined
+  }
+  return [...new Set(pids)].filter((pid) => Number.isInteger(pid) && pid > 0 && isAlive(pid));
 }
 
 function prefixOf(cidr: string): string {

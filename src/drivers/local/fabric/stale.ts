@@ -1,8 +1,8 @@
-/** Removing what a killed run left: fabrics whose owner died, and namespaces of ours that no live fabric claims. */
+/** Removing what a killed run left: fabrics none of whose users lives, with their namespaces and processes. */
 import { readdirSync, rmSync } from 'node:fs';
 import { deleteNamespace, namespacesWithPrefix } from '../system/netns';
-import { isAlive, processesMentioning, stopProcesses } from '../system/processes';
-import { readOwner } from './fabric';
+import { processesMentioning, stopProcesses } from '../system/processes';
+import { liveUsers } from './fabric';
 import { DEFAULT_LOCAL_ROOT, FabricNames, isFabricId, NAMESPACE_PREFIX } from './names';
 
 /** What a stale clean-up removed. */
@@ -12,7 +12,7 @@ export interface StaleCleanup {
 }
 
 /**
- * Removes every fabric under `root` whose owner is dead, with its namespaces and processes. Safe to run at any time
+ * Removes every fabric under `root` that no live process made or joined, with its namespaces and processes. Safe to run at any time
  * and more than once: a live fabric is never touched, nor a namespace of a fabric this root does not hold (another
  * root's: a namespace's name says its fabric's id, not its root).
  */
@@ -29,8 +29,7 @@ export async function cleanupStaleFabrics(root = DEFAULT_LOCAL_ROOT): Promise<St
   }
   for (const id of ids) {
     const names = new FabricNames(id, root);
-    const owner = readOwner(names.dir);
-    if (owner !== undefined && isAlive(owner)) continue;
+    if (liveUsers(names.dir).length > 0) continue;
     await stopProcesses(processesMentioning(`${names.dir}/`));
     removed.fabrics.push(id);
   }
