@@ -1,7 +1,7 @@
 import { createLocalDrivers, type LocalDrivers } from '../../../src/drivers';
 import type { ComputeContractSubject } from '../compute/contract';
 import type { NetworkContractSubject } from '../network/contract';
-import { TEST_NETWORKS } from '../noop/subject';
+import { networkSubjectOn, TEST_NETWORKS } from '../noop/subject';
 
 let fabrics = 0;
 
@@ -37,20 +37,5 @@ export async function localComputeSubject(): Promise<ComputeContractSubject> {
 
 export async function localNetworkSubject(): Promise<NetworkContractSubject> {
   const drivers = await localTestDrivers();
-  let userPorts = 0;
-  return {
-    network: drivers.network,
-    compute: drivers.compute,
-    managementNetworkId: 'lb-mgmt-net',
-    vipNetworkId: 'vip-net',
-    vipSubnetId: 'vip-subnet',
-    memberNetworkId: 'member-net-a',
-    fullSubnetId: 'full-subnet',
-    async makeUserPort() {
-      userPorts += 1;
-      const port = await drivers.network.createPort({ name: `user-vip-${userPorts}`, networkId: 'vip-net' });
-      return { id: port.id, ipAddress: port.fixedIps[0]?.ipAddress ?? '' };
-    },
-    cleanup: () => drivers.cleanup(),
-  };
+  return networkSubjectOn(drivers, () => drivers.cleanup());
 }

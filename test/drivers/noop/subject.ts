@@ -40,6 +40,17 @@ export async function noopComputeSubject(options: NoopDriverOptions = {}): Promi
 
 export async function noopNetworkSubject(options: NoopDriverOptions = {}): Promise<NetworkContractSubject> {
   const drivers = await fullNoopDrivers(options);
+  return networkSubjectOn(drivers, () => Promise.resolve(drivers.close()));
+}
+
+/**
+ * The network contract's subject over drivers whose cloud has the test networks (`TEST_NETWORKS`, the full subnet
+ * filled): the noop drivers and the local ones share these.
+ */
+export function networkSubjectOn(
+  drivers: Pick<NetworkContractSubject, 'network' | 'compute'>,
+  cleanup: () => Promise<void>,
+): NetworkContractSubject {
   let userPorts = 0;
   return {
     network: drivers.network,
@@ -54,6 +65,6 @@ export async function noopNetworkSubject(options: NoopDriverOptions = {}): Promi
       const port = await drivers.network.createPort({ name: `user-vip-${userPorts}`, networkId: 'vip-net' });
       return { id: port.id, ipAddress: port.fixedIps[0]?.ipAddress ?? '' };
     },
-    cleanup: () => Promise.resolve(drivers.close()),
+    cleanup,
   };
 }
