@@ -40,6 +40,11 @@ describe('hostile values through the REST API and the CLI', () => {
     await eventually(async () =>
       (await call('DELETE', `/v2/lbaas/loadbalancers/${id}`)).status === 204 ? true : undefined,
     );
+    // The delete runs on after its 204; the next tests count the driver journal, so wait until it has finished.
+    await eventually(
+      async () => ((await call('GET', `/v2/lbaas/loadbalancers/${id}`)).status === 404 ? true : undefined),
+      15_000,
+    );
   });
 
   it.each([
