@@ -53,7 +53,8 @@ readonly SEARCH_ATTRIBUTES=(
 # 50 ms and each activity added 50 more (issue #19). A production cluster has hundreds of shards; here one shard
 # reads at once. Timers: a timer due within timerProcessorMaxTimeShift (1 s) of now fired up to a second late,
 # which made every 100-200 ms retry backoff a second long. Eager execution hands a workflow task's first activity,
-# and a start's first workflow task, to the worker that asked, without a trip through matching.
+# and a start's first workflow task, to the worker that asked, without a trip through matching. The new matcher
+# honours task priority: failovers (priority key 1) are dispatched ahead of a backlog of creates (issue #17).
 readonly DYNAMIC_CONFIG=(
   "history.transferProcessorMaxPollRPS=10000"
   "history.visibilityProcessorMaxPollRPS=10000"
@@ -61,6 +62,7 @@ readonly DYNAMIC_CONFIG=(
   "history.timerProcessorMaxTimeShift=\"10ms\""
   "system.enableActivityEagerExecution=true"
   "system.enableEagerWorkflowStart=true"
+  "matching.useNewMatcher=true"
 )
 
 # SQLite in WAL mode with normal sync: commits survive a crash of the server, and may lose the last ones on a power

@@ -4,6 +4,8 @@ import { codecKeysFromEnv, type CodecKeys } from './codec/keys';
 import { ConfigError, parseEnv, presentVariables, wholeNumberVariable, type Env } from './env';
 import { parseControllerSettings, type ControllerSettings } from './controller/settings';
 import { FaultPlanSchema, type FaultPlan } from './drivers/noop/faults';
+import { parseHealthConfig, type HealthConfig } from './health-config';
+import type { LocalHeartbeats } from './drivers/local';
 import { parseOpenStackSettings, type OpenStackSettings } from './drivers/openstack/settings';
 import { describeZodError } from './models/validation';
 
@@ -84,7 +86,7 @@ export interface DriverSelection {
   /** The amphora driver: `local` talks to real agents in the local data plane's namespaces. */
   amphora: 'noop' | 'local';
   /** The local data plane's fabric; used when the drivers are `local`. */
-  local: { fabricId: string; root: string; scriptsDir?: string };
+  local: { fabricId: string; root: string; scriptsDir?: string; heartbeats?: LocalHeartbeats };
   noop: {
     state: 'memory' | { sqliteFile: string };
     buildDelayMs: number;
@@ -114,6 +116,8 @@ export interface AppConfig {
    * user data travel to the Temporal server in clear.
    */
   codecKeys?: CodecKeys;
+  /** Heartbeats and automatic failover; absent when AMPHORA_HEARTBEAT_KEY is unset. */
+  health?: HealthConfig;
 }
 
 /**
@@ -126,6 +130,7 @@ export interface AppConfig {
 export function loadConfig(env: Env = process.env): AppConfig {
   const vars = parseEnv(EnvSchema, env);
   const present = presentVariables(env);
+  const health = parseHealthConfig(present);
   return {
     temporal: loadTemporalConnection(present),
     taskQueue: vars.AMPHORA_TASK_QUEUE,
@@ -137,6 +142,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
         fabricId: vars.AMPHORA_LOCAL_FABRIC,
         root: vars.AMPHORA_LOCAL_ROOT,
         ...(vars.AMPHORA_LOCAL_SCRIPTS_DIR ? { scriptsDir: vars.AMPHORA_LOCAL_SCRIPTS_DIR } : {}),
+        ...(health
+          ? {
+              heartbeats: {
+                key: health.key,
+                intervalMs: health.heartbeatIntervalMs,
+                storeFile: health.storeFile,
+                port: health.listen.port,
+              },
+            }
+          : {}),
       },
       noop: {
         state: vars.AMPHORA_NOOP_STATE === 'memory' ? 'memory' : { sqliteFile: vars.AMPHORA_NOOP_STATE },
@@ -156,6 +171,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     controller: parseControllerSettings(present),
     codecKeys: codecKeysFromEnv(present),
+    health,
   };
 }
 

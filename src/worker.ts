@@ -6,6 +6,8 @@ import type { AppConfig } from './config';
 import { createDrivers, type Drivers } from './drivers';
 import type { Logger } from './logger';
 import { connectToTemporal } from './temporal-connection';
+import { ensureHealthManager } from './controller/health/ensure';
+import { openHeartbeatStore } from './controller/health/store';
 
 export interface StartWorkerOptions {
   /** Drivers to use instead of those the configuration selects (the demo and tests pass noop drivers they inspect). */
@@ -53,13 +55,15 @@ export async function startWorker(
     namespace: config.temporal.namespace,
     dataConverter,
   });
+  // With a heartbeat key, this worker runs the health manager's activities over the shared heartbeat store.
+  const heartbeats = config.health ? openHeartbeatStore(config.health.storeFile) : undefined;
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     dataConverter,
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities(drivers, { temporalClient }),
+    activities: createActivities(drivers, { temporalClient, heartbeats }),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: config.worker.shutdownGraceMs,
@@ -77,10 +81,19 @@ export async function startWorker(
   );
   const done = worker.run().finally(async () => {
     drivers.close();
+    heartbeats?.close();
     await clientConnection.close();
     await connection.close();
     logger.info({ taskQueue: config.taskQueue }, 'worker stopped');
   });
+  if (config.health) {
+    await ensureHealthManager(temporalClient, config.taskQueue, config.health.manager).catch(async (err) => {
+      worker.shutdown();
+      await done.catch(() => undefined);
+      throw err;
+    });
+    logger.info({ store: config.health.storeFile, ...config.health.manager }, 'health manager running');
+  }
   return {
     worker,
     drivers,

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Drivers } from '../drivers';
 import { createAmphoraActivities } from './amphora';
 import { createComputeActivities } from './compute';
+import { createHealthActivities, type HeartbeatWatch } from './health';
 import { asActivities } from './failures';
 import { createNetworkActivities } from './network';
 import { createSweeperActivities } from './sweeper';
@@ -12,11 +13,12 @@ import { createValidationActivities } from './validation';
  * drivers in, tests pass noop ones). Driver errors reach workflows as typed, correctly retryable failures.
  *
  * @param options.temporalClient - what the orphan sweeper asks which load balancers are live; without it, the sweep
- *   fails at that step (nothing is deleted).
+ *   fails at that step (nothing is deleted). The health manager sends its failovers through it too.
+ * @param options.heartbeats - the last heartbeats the health manager reads; without it, its activities fail.
  */
 export function createActivities(
   drivers: Pick<Drivers, 'compute' | 'network' | 'amphora'>,
-  options: { temporalClient?: Client } = {},
+  options: { temporalClient?: Client; heartbeats?: HeartbeatWatch } = {},
 ) {
   return asActivities({
     ...createComputeActivities(drivers.compute),
@@ -24,6 +26,7 @@ export function createActivities(
     ...createAmphoraActivities(drivers.amphora),
     ...createValidationActivities(),
     ...createSweeperActivities(drivers, options.temporalClient),
+    ...createHealthActivities(options),
   });
 }
 

@@ -12,3 +12,4 @@ export * from './entity-record';
 export * from './sweeper';
 export * from './tree';
 export * from './catalog';
+export * from './health';

@@ -86,6 +86,7 @@ export async function createDrivers(
       fabricId: selection.local.fabricId,
       root: selection.local.root,
       scriptsDir: selection.local.scriptsDir,
+      heartbeats: selection.local.heartbeats,
       state: selection.noop.state,
       apiLatencyMs: noopExtras.apiLatencyMs ?? selection.noop.apiLatencyMs,
       faults: noopExtras.faults ?? selection.noop.faults,

@@ -34,6 +34,9 @@ export const AmphoraStatusSchema = z.enum([
   'PENDING_DELETE',
   'DELETED',
   'ERROR',
+  // Silent while too many others were (a partition looks like a mass death): the health manager's breaker left it
+  // for an operator to fail over (`amphora failover`), or to come back by itself.
+  'FAILOVER_STOPPED',
 ]);
 export type AmphoraStatus = z.infer<typeof AmphoraStatusSchema>;
 

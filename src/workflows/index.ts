@@ -11,3 +11,4 @@ export { plugMemberNetwork, unplugMemberNetwork } from './member-network';
 export { loadBalancerEntity } from './load-balancer-entity';
 export { sweepOrphans } from './sweeper/sweep-orphans';
 export { catalogEntity } from './catalog';
+export { healthManager } from './health/manager';

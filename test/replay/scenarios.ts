@@ -8,12 +8,13 @@ import {
   createLoadBalancer,
   deleteLoadBalancer,
   failoverAmphora,
+  healthManager,
   plugMemberNetwork,
   sweepOrphans,
   unplugMemberNetwork,
 } from '../../src/workflows';
 import { LoadBalancerController } from '../../src/controller/load-balancers';
-import { catalogWorkflowId, entityWorkflowId, treeOf } from '../../src/contracts';
+import { catalogWorkflowId, entityWorkflowId, healthStatusQuery, treeOf } from '../../src/contracts';
 import { CatalogController } from '../../src/controller/catalog';
 import { sampleTree } from './sample-tree';
 import { createRequest, FAST_TIMING, statusOf, type Orchestrator } from '../workflows/orchestrator';
@@ -261,6 +262,33 @@ export class ScenarioRun {
     return this.client.workflow.start(sweepOrphans, { ...this.options, args: [{ dryRun: false, graceMs: 200 }] });
   }
 
+  /**
+   * Runs the health manager over one SINGLE load balancer whose amphora never sends a heartbeat: past the timeout it
+   * is failed over through the entity; the manager is then cancelled (it never ends by itself).
+   */
+  async healthManager(): Promise<WorkflowHandle> {
+    const controller = new LoadBalancerController(this.client, this.orchestrator.taskQueue);
+    const request = createRequest({ topology: 'SINGLE' });
+    this.inject([]);
+    await controller.create(request);
+    const deadline = Date.now() + 30_000;
+    const waitFor = async (what: string, check: () => Promise<boolean>) => {
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`the health manager scenario never saw ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await waitFor(
+      'the create end',
+      async () => (await controller.get(request.loadBalancerId))?.record.provisioningStatus === 'ACTIVE',
+    );
+    const settings = { heartbeatTimeoutMs: 500, checkIntervalMs: 100 };
+    const handle = await this.client.workflow.start(healthManager, { ...this.options, args: [{ settings }] });
+    await waitFor('a failover', async () => (await handle.query(healthStatusQuery)).failoversStarted > 0);
+    await handle.cancel();
+    return handle;
+  }
+
   /** Waits until the workflow's status query names `step` as the current step. */
   async waitForStep(handle: WorkflowHandle, step: string): Promise<void> {
     const deadline = Date.now() + 20_000;
@@ -503,5 +531,13 @@ export const SCENARIOS: readonly Scenario[] = [
     shows: 'a leaked amphora, its base port, a VIP port and its security group: two looks, then each removed',
     ending: 'completed',
     start: (run) => run.sweep(),
+  },
+  {
+    name: 'health-manager',
+    workflow: 'healthManager',
+    shows:
+      'the health manager over a SINGLE load balancer whose amphora never sends a heartbeat: looks (local activities) every 100 ms, then past the 500 ms timeout a failover through the entity; cancelled by hand',
+    ending: 'cancelled',
+    start: (run) => run.healthManager(),
   },
 ];

@@ -3,6 +3,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
+import type { HeartbeatWatch } from '../../src/activities/health';
+import { MemoryHeartbeatStore } from '../../src/controller/health/store';
 import {
   createNoopDrivers,
   type Drivers,
@@ -29,6 +31,8 @@ export interface Orchestrator {
   temporal: TestTemporal;
   taskQueue: string;
   drivers: NoopDrivers;
+  /** The heartbeats the worker's health manager activities read (tests record into it). */
+  heartbeats: MemoryHeartbeatStore;
   /** The inventory before any workflow ran: a leak check compares against it. */
   baseline: InventoryItem[];
   stop(): Promise<void>;
@@ -49,11 +53,13 @@ export async function startOrchestrator(
   const temporal = options.temporal ?? (await connectTestTemporal());
   const drivers = createNoopDrivers({ buildDelayMs: 100, ...options.noop });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('orchestrator');
-  const worker = await startTestWorker(temporal, drivers, { ...options, taskQueue });
+  const heartbeats = new MemoryHeartbeatStore();
+  const worker = await startTestWorker(temporal, drivers, { ...options, taskQueue, heartbeats });
   return {
     temporal,
     taskQueue,
     drivers,
+    heartbeats,
     baseline: drivers.inventory(),
     async stop() {
       drivers.faults.releaseHangs();
@@ -73,7 +79,13 @@ export async function startOrchestrator(
 export async function startTestWorker(
   temporal: TestTemporal,
   drivers: Pick<Drivers, 'compute' | 'network' | 'amphora'>,
-  options: { taskQueue: string; workflowBundle?: WorkflowBundleOption; dataConverter?: DataConverter },
+  options: {
+    taskQueue: string;
+    workflowBundle?: WorkflowBundleOption;
+    dataConverter?: DataConverter;
+    /** The heartbeat store the health manager's activities read (tests of automatic failover). */
+    heartbeats?: HeartbeatWatch;
+  },
 ): Promise<{ stop(): Promise<void> }> {
   const codePath = process.env.AMPHORA_TEST_WORKFLOW_BUNDLE;
   const workflows = options.workflowBundle
@@ -85,7 +97,7 @@ export async function startTestWorker(
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(drivers, { temporalClient: temporal.client }),
+    activities: createActivities(drivers, { temporalClient: temporal.client, heartbeats: options.heartbeats }),
     ...workflows,
     dataConverter: options.dataConverter,
     shutdownGraceTime: '1s',

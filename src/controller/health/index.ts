@@ -1,4 +1,10 @@
-export { MemoryHeartbeatStore, SqliteHeartbeatStore, type HeartbeatRecord, type HeartbeatStore } from './store';
+export {
+  MemoryHeartbeatStore,
+  SqliteHeartbeatStore,
+  openHeartbeatStore,
+  type HeartbeatRecord,
+  type HeartbeatStore,
+} from './store';
 export {
   startHealthListener,
   type HealthListener,

@@ -7,6 +7,7 @@ import type { NoopCloud } from '../noop/cloud';
 import type { FaultInjector } from '../noop/faults';
 import type { Interface } from '../../models';
 import type { LocalPki } from '../amphora/local/pki';
+import type { AgentFile } from '../../agent/config';
 import {
   AGENT_CLIENT_CA_PATH,
   AGENT_CONFIG_PATH,
@@ -31,10 +32,14 @@ export class LocalComputeDriver extends NoopComputeDriver {
     faults: FaultInjector,
     private readonly host: AmphoraHost,
     private readonly pki: LocalPki,
-    options: Omit<NoopComputeOptions, 'buildDelayMs'> = {},
+    options: Omit<NoopComputeOptions, 'buildDelayMs'> & { heartbeat?: AgentFile['heartbeat'] } = {},
   ) {
     super(cloud, faults, { ...options, buildDelayMs: 0 });
+    this.heartbeat = options.heartbeat;
   }
+
+  /** What every agent's configuration says of heartbeats (none are sent without it). */
+  private readonly heartbeat?: AgentFile['heartbeat'];
 
   override async build(request: ComputeBuildRequest): Promise<string> {
     const computeId = await super.build(request);
@@ -50,6 +55,7 @@ export class LocalComputeDriver extends NoopComputeDriver {
         bindHost: amphora.lbNetworkIp,
         bindPort: AGENT_PORT,
         stateDir: this.host.stateDirOf(computeId),
+        ...(this.heartbeat ? { heartbeat: this.heartbeat } : {}),
       };
       await this.host.boot({
         computeId,

@@ -51,6 +51,20 @@ export interface LocalDriverOptions {
   root?: string;
   /** Where the bundled agent, gateway and member scripts are (tests); the compiled ones beside this file otherwise. */
   scriptsDir?: string;
+  /** Heartbeats from the agents to a health listener in the fabric; none when absent. */
+  heartbeats?: LocalHeartbeats;
+}
+
+/**
+ * Heartbeats in the local data plane: every agent sends them every `intervalMs` to the fabric's health listener,
+ * which records them in `storeFile` (where the worker's health manager reads them).
+ */
+export interface LocalHeartbeats {
+  key: string;
+  intervalMs: number;
+  storeFile: string;
+  /** The listener's UDP port on the fabric's management address (Octavia's 5555). */
+  port: number;
 }
 
 /** The local drivers and the handles tests and the demo use to look inside. */
@@ -85,11 +99,21 @@ export async function createLocalDrivers(options: LocalDriverOptions): Promise<L
   cloud.seedNetworks(options.networks ?? DEFAULT_NETWORKS);
   const faults = new FaultInjector(options.faults);
   const names = new FabricNames(options.fabricId, options.root);
+  const { heartbeats } = options;
   const fabric = new LocalFabric({
     names,
     networks: fabricNetworks(cloud),
     managementNetworkId: LOCAL_MANAGEMENT_NETWORK_ID,
     gatewayScript: scripts.gateway,
+    ...(heartbeats
+      ? {
+          healthListener: {
+            script: scripts.health,
+            port: heartbeats.port,
+            env: { AMPHORA_HEARTBEAT_KEY: heartbeats.key, AMPHORA_HEALTH_STORE: heartbeats.storeFile },
+          },
+        }
+      : {}),
   });
   try {
     await fabric.up();
@@ -115,7 +139,10 @@ export async function createLocalDrivers(options: LocalDriverOptions): Promise<L
     },
   });
   return {
-    compute: new LocalComputeDriver(cloud, faults, host, pki, latency),
+    compute: new LocalComputeDriver(cloud, faults, host, pki, {
+      ...latency,
+      heartbeat: agentHeartbeat(fabric, heartbeats),
+    }),
     network,
     amphora: new FaultyAmphoraDriver(agents, faults),
     fabric,
@@ -129,6 +156,13 @@ export async function createLocalDrivers(options: LocalDriverOptions): Promise<L
       store.close();
     },
   };
+}
+
+/** What each agent's configuration says of heartbeats: the key, the interval, the fabric's listener. */
+function agentHeartbeat(fabric: LocalFabric, heartbeats: LocalHeartbeats | undefined) {
+  const address = fabric.managementAddress();
+  if (!heartbeats || !address) return undefined;
+  return { key: heartbeats.key, intervalMs: heartbeats.intervalMs, destinations: [`${address}:${heartbeats.port}`] };
 }
 
 /** The cloud's networks with their subnets, as the fabric makes bridges of them. */

@@ -37,6 +37,9 @@ export interface ChildContext {
   onRecord(changes: Partial<LoadBalancerRecord>): void;
 }
 
+/** The priority key of failover workflows (1 = first; Temporal's default is 3). */
+export const FAILOVER_PRIORITY = 1;
+
 const identity = (record: LoadBalancerRecord) => ({
   loadBalancerId: record.id,
   projectId: record.projectId,
@@ -46,6 +49,11 @@ const identity = (record: LoadBalancerRecord) => ({
 /** Starts options for a child about the record's load balancer, with the search attributes it starts with. */
 const childOptions = (context: ChildContext, operation: EntityOperation, workflowId = context.workflowId) => ({
   workflowId,
+  // Failovers restore service: on a shared worker fleet their tasks go ahead of creates and changes (Temporal's task
+  // queue priority; lower keys first, 3 is the default). Activities inherit their workflow's priority.
+  ...(operation === 'failover' || operation === 'failover-amphora'
+    ? { priority: { priorityKey: FAILOVER_PRIORITY } }
+    : {}),
   // Not TERMINATE (the default): a create or failover whose entity is terminated must still roll back.
   parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
   typedSearchAttributes: operationSearchAttributes(

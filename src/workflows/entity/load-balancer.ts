@@ -18,6 +18,7 @@ import {
   failoverLoadBalancerUpdate,
   initialRecord,
   loadBalancerQuery,
+  markFailoverStoppedUpdate,
   operationSearchAttributes,
   plugNetworkUpdate,
   publicRecord,
@@ -166,6 +167,19 @@ export class LoadBalancerEntity {
         },
       },
     );
+    // The health manager's breaker: only the amphorae's status changes, nothing runs.
+    setHandler(markFailoverStoppedUpdate, ({ amphoraIds, stopped }) => this.markFailoverStopped(amphoraIds, stopped), {
+      validator: ({ amphoraIds }: { amphoraIds: string[] }) => {
+        this.assertMutable();
+        const missing = amphoraIds.filter((id) => !this.record.amphorae.some((amphora) => amphora.id === id));
+        if (missing.length > 0) {
+          throw ApplicationFailure.nonRetryable(
+            `Amphora ${missing.join(', ')} could not be found.`,
+            FailureTypes.notFound,
+          );
+        }
+      },
+    });
     setHandler(
       plugNetworkUpdate,
       ({ networkId }) => this.accept({ kind: 'plug-network', networkId }, 'PENDING_UPDATE'),
@@ -254,6 +268,22 @@ export class LoadBalancerEntity {
     const previousTree = treeOf(this.record);
     this.record = { ...this.record, tree: pendingTree(previousTree, change, now()) };
     return this.accept({ kind: 'configure', change, previousTree }, 'PENDING_UPDATE');
+  }
+
+  /** FAILOVER_STOPPED for serving amphorae (`stopped`), or back to ALLOCATED for stopped ones heard again. */
+  private markFailoverStopped(amphoraIds: string[], stopped: boolean): LoadBalancerRecord {
+    const [from, to] = stopped
+      ? (['ALLOCATED', 'FAILOVER_STOPPED'] as const)
+      : (['FAILOVER_STOPPED', 'ALLOCATED'] as const);
+    this.record = {
+      ...this.record,
+      amphorae: this.record.amphorae.map((amphora) =>
+        amphoraIds.includes(amphora.id) && amphora.status === from ? { ...amphora, status: to } : amphora,
+      ),
+      updatedAt: now(),
+    };
+    this.publish();
+    return this.record;
   }
 
   private applyChanges(changes: LoadBalancerChanges): LoadBalancerRecord {

@@ -30,6 +30,11 @@ export interface FabricOptions {
   managementNetworkId: string;
   /** The gateway's script (`node <script> --socket ... --allow ...`). */
   gatewayScript: string;
+  /**
+   * The health listener, run in the fabric on the management network's gateway address (where amphorae send their
+   * heartbeats), with these variables added to its environment (its key, store and port: see `health-config.ts`).
+   */
+  healthListener?: { script: string; port: number; env: Record<string, string> };
 }
 
 /** What a fabric has made on the host besides itself: the leak check's view. */
@@ -74,6 +79,13 @@ export class LocalFabric {
     writeFileSync(`${this.names.dir}/users/${process.pid}`, '');
     await this.ensureBridges();
     await this.ensureGateway();
+    await this.ensureHealthListener();
+  }
+
+  /** The fabric's own address on the management network: amphorae reach the controller's listeners there. */
+  managementAddress(): string | undefined {
+    const network = this.options.networks.find((candidate) => candidate.id === this.options.managementNetworkId);
+    return network?.subnets.find((subnet) => subnet.gatewayIp)?.gatewayIp;
   }
 
   /** Removes everything the fabric made: amphorae and guests with their processes, the bridges, the state. */
@@ -136,16 +148,39 @@ export class LocalFabric {
       `${names.dir}/gateway.log`,
     );
     writeFileSync(pidFile, String(pid));
-    const deadline = Date.now() + GATEWAY_START_TIMEOUT_MS;
-    while (!existsSync(names.gatewaySocket)) {
-      if (!isAlive(pid) || Date.now() > deadline) {
-        const log = existsSync(`${names.dir}/gateway.log`) ? readFileSync(`${names.dir}/gateway.log`, 'utf8') : '';
-        throw new Error(
-          `The fabric gateway of ${names.fabricNamespace} did not start: ${log.trim().split('\n').pop() ?? 'no output'}`,
-        );
-      }
-      await sleep(5);
+    const what = `The fabric gateway of ${names.fabricNamespace}`;
+    await waitUntilReady(what, pid, names.gatewaySocket, `${names.dir}/gateway.log`);
+  }
+
+  /** Starts the health listener unless it runs or heartbeats are off, and waits until it is bound. */
+  private async ensureHealthListener(): Promise<void> {
+    const listener = this.options.healthListener;
+    const address = this.managementAddress();
+    if (!listener || !address) return;
+    const { names } = this;
+    const readyFile = `${names.dir}/health.pid`;
+    if (existsSync(readyFile) && isAlive(Number(readFileSync(readyFile, 'utf8')))) return;
+    rmSync(readyFile, { force: true });
+    const logFile = `${names.dir}/health.log`;
+    const pid = spawnInNamespace(
+      names.fabricNamespace,
+      [process.execPath, listener.script, '--ready-file', readyFile],
+      logFile,
+      { ...process.env, ...listener.env, AMPHORA_HEALTH_LISTEN: `${address}:${listener.port}` },
+    );
+    await waitUntilReady(`The health listener of ${names.fabricNamespace}`, pid, readyFile, logFile);
+  }
+}
+
+/** Waits until `readyFile` exists, or fails with the last line of the process's log. */
+async function waitUntilReady(what: string, pid: number, readyFile: string, logFile: string): Promise<void> {
+  const deadline = Date.now() + GATEWAY_START_TIMEOUT_MS;
+  while (!existsSync(readyFile)) {
+    if (!isAlive(pid) || Date.now() > deadline) {
+      const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+      throw new Error(`${what} did not start: ${log.trim().split('\n').pop() ?? 'no output'}`);
     }
+    await sleep(5);
   }
 }
 

@@ -1,0 +1,78 @@
+/**
+ * What the health manager does after a look, decided without I/O (so the workflow stays deterministic and the rules
+ * are tested as a table): which silent amphorae to fail over, which to leave FAILOVER_STOPPED because the breaker is
+ * open, and which stopped ones came back by themselves.
+ */
+import type { BreakerState, HealthAction, HealthLook, HealthSettings, WatchedAmphora } from '../../contracts';
+
+/** What the manager remembers between looks (and carries through continue-as-new). */
+export interface ManagerMemory {
+  /**
+   * The silences already acted on: amphora id → the `lastHeardAt` of the silence it was failed over or stopped for.
+   * The same silence is never acted on twice; a new one (heard again, then silent) is.
+   */
+  actedOn: Record<string, number>;
+  breaker: BreakerState;
+  failoversStarted: number;
+  recent: HealthAction[];
+}
+
+export interface HealthDecision {
+  failover: WatchedAmphora[];
+  stop: WatchedAmphora[];
+  resume: WatchedAmphora[];
+  breaker: BreakerState;
+  /** The memory's `actedOn` without the amphorae no longer watched (deleted or replaced). */
+  actedOn: Record<string, number>;
+}
+
+/** How many actions the manager keeps for its status. */
+export const RECENT_ACTIONS = 50;
+
+export function initialMemory(settings: HealthSettings): ManagerMemory {
+  return {
+    actedOn: {},
+    breaker: { state: 'CLOSED', threshold: settings.failoverThreshold, silent: 0, trips: 0 },
+    failoversStarted: 0,
+    recent: [],
+  };
+}
+
+/** Whether the amphora has been silent past the timeout at the look. */
+export const isSilent = (look: HealthLook, amphora: WatchedAmphora, settings: HealthSettings): boolean =>
+  look.at - amphora.lastHeardAt > settings.heartbeatTimeoutMs;
+
+/**
+ * Decides one look. An amphora is a candidate when it is silent, not FAILOVER_STOPPED, and this silence was not acted
+ * on. More silent amphorae than the threshold (those being failed over and the stopped ones count too: a partition
+ * that outlasts one failover is still a partition) opens the breaker: candidates are stopped instead of failed over.
+ * A stopped amphora heard again is resumed (back to ALLOCATED), never failed over by itself.
+ */
+export function decide(
+  look: HealthLook,
+  memory: ManagerMemory,
+  settings: HealthSettings,
+  nowIso: string,
+): HealthDecision {
+  const watched = new Set(look.amphorae.map((amphora) => amphora.amphoraId));
+  const actedOn = Object.fromEntries(Object.entries(memory.actedOn).filter(([id]) => watched.has(id)));
+  const silent = look.amphorae.filter((amphora) => isSilent(look, amphora, settings));
+  const threshold = settings.failoverThreshold;
+  const open = threshold !== undefined && silent.length > threshold;
+  const breaker: BreakerState = {
+    state: open ? 'OPEN' : 'CLOSED',
+    threshold,
+    silent: silent.length,
+    trips: memory.breaker.trips + (open && memory.breaker.state === 'CLOSED' ? 1 : 0),
+    openedAt: open && memory.breaker.state === 'CLOSED' ? nowIso : memory.breaker.openedAt,
+  };
+  const candidates = silent.filter(
+    (amphora) => amphora.status !== 'FAILOVER_STOPPED' && actedOn[amphora.amphoraId] !== amphora.lastHeardAt,
+  );
+  const resume = look.amphorae.filter(
+    (amphora) => amphora.status === 'FAILOVER_STOPPED' && amphora.heard && !isSilent(look, amphora, settings),
+  );
+  return open
+    ? { failover: [], stop: candidates, resume, breaker, actedOn }
+    : { failover: candidates, stop: [], resume, breaker, actedOn };
+}

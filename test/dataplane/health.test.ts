@@ -1,0 +1,112 @@
+import { healthManagerWorkflowId, healthStatusQuery, type HealthManagerStatus } from '../../src/contracts';
+import { roundRobinCheck, startProbe } from '../../src/drivers/local/traffic';
+import { eventually } from '../drivers/expect-error';
+import { recordDataplane } from './report';
+import {
+  amphoraeOf,
+  createWebLoadBalancer,
+  deleteWebLoadBalancer,
+  killAmphora,
+  type WebLoadBalancer,
+} from './scenario';
+import { useLocalWorld, type WorldHealth } from './world';
+
+/**
+ * The health manager on the local data plane: the agents send signed heartbeats to a listener in the fabric, and an
+ * amphora whose namespace dies is failed over with no one calling the API. Short intervals keep the test quick; the
+ * rules are the production ones.
+ */
+const HEALTH: WorldHealth = { heartbeatIntervalMs: 500, heartbeatTimeoutMs: 3_000, checkIntervalMs: 250 };
+const world = useLocalWorld('hm', {}, HEALTH);
+let lb: WebLoadBalancer;
+
+const managerStatus = () =>
+  world()
+    .temporal.client.workflow.getHandle(healthManagerWorkflowId(world().taskQueue))
+    .query<HealthManagerStatus>(healthStatusQuery);
+
+describe('data plane, health manager', () => {
+  it("records a serving amphora's heartbeats, with its haproxy's view of the members", async () => {
+    lb = await createWebLoadBalancer(world(), { topology: 'SINGLE', memberNames: ['m1', 'm2'] });
+    const [amphora] = await amphoraeOf(world(), lb.id);
+    if (!amphora) throw new Error('no amphora');
+    const heartbeats = world().heartbeats;
+    if (!heartbeats) throw new Error('the world runs no health manager');
+    const members = await eventually(async () => {
+      const last = heartbeats.last(amphora.id);
+      const members = last?.heartbeat.pools[lb.poolId]?.members ?? {};
+      return Promise.resolve(Object.keys(members).length === 2 ? members : undefined);
+    }, 15_000);
+    // No health monitor: haproxy checks nothing, and says so (Octavia's NO_MONITOR).
+    expect(Object.values(members)).toEqual(['no check', 'no check']);
+  });
+
+  it('replaces an amphora whose namespace died, with no one calling the API, and traffic flows again', async () => {
+    const [dead] = await amphoraeOf(world(), lb.id);
+    if (!dead) throw new Error('no amphora');
+    const probe = startProbe({ dial: world().client.dial, url: `http://${lb.vip}/`, intervalMs: 20, timeoutMs: 1_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    probe.markFailoverStart();
+    const killedAt = Date.now();
+    await killAmphora(world(), dead.compute_id);
+
+    const started = await eventually(async () => {
+      const action = (await managerStatus()).recent.find(
+        (candidate) => candidate.amphoraId === dead.id && candidate.outcome === 'failover started',
+      );
+      return action;
+    }, 30_000);
+    const replaced = await eventually(async () => {
+      const amphorae = await amphoraeOf(world(), lb.id);
+      const { body } = await world().call('GET', `/v2/lbaas/loadbalancers/${lb.id}`);
+      const status = (body.loadbalancer as { provisioning_status: string }).provisioning_status;
+      return status === 'ACTIVE' && !amphorae.some((amphora) => amphora.id === dead.id) ? amphorae : undefined;
+    }, 60_000);
+    const answered = probe.report().succeeded;
+    await eventually(() => Promise.resolve(probe.report().succeeded > answered + 5 ? true : undefined), 20_000, 20);
+    probe.markFailoverEnd();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const report = await probe.stop();
+
+    const detectionMs = Date.parse(started.at) - killedAt;
+    recordDataplane({
+      requests: report.sent,
+      failedOutsideFailovers: report.failedOutsideFailovers,
+      gap: {
+        scenario: `SINGLE amphora killed, failed over by the health manager: ${report.sent} requests, ${report.failed} failed`,
+        ms: report.longestGapMs,
+      },
+      figure: {
+        name: 'health manager detection',
+        value: `failover started ${detectionMs} ms after the kill (heartbeat timeout ${HEALTH.heartbeatTimeoutMs} ms, interval ${HEALTH.heartbeatIntervalMs} ms)`,
+      },
+    });
+    expect(replaced).toHaveLength(1);
+    expect(report.failedOutsideFailovers).toBe(0);
+    expect(detectionMs).toBeGreaterThanOrEqual(HEALTH.heartbeatTimeoutMs - HEALTH.heartbeatIntervalMs);
+    const order = await roundRobinCheck(world().client.dial, `http://${lb.vip}/`, 4);
+    expect(new Set(order)).toEqual(new Set(['m1', 'm2']));
+  });
+
+  it('fails over once per silence: the replacement is watched and left alone while it beats', async () => {
+    const [replacement] = await amphoraeOf(world(), lb.id);
+    if (!replacement) throw new Error('no amphora');
+    // Well past the timeout: had the manager acted on the old silence again, or on the replacement, it would show.
+    await eventually(async () => {
+      const last = world().heartbeats?.last(replacement.id);
+      return Promise.resolve(last && Date.now() - last.receivedAt < HEALTH.heartbeatIntervalMs * 2 ? true : undefined);
+    }, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, HEALTH.heartbeatTimeoutMs + 1_000));
+    const status = await managerStatus();
+    expect(status.failoversStarted).toBe(1);
+    expect(status.breaker.state).toBe('CLOSED');
+    expect((await amphoraeOf(world(), lb.id)).map((amphora) => amphora.id)).toEqual([replacement.id]);
+  });
+
+  it('leaves the fabric as it started once the load balancer is deleted', async () => {
+    await deleteWebLoadBalancer(world(), lb);
+    const inventory = await world().drivers.fabric.inventory();
+    recordDataplane({ leaked: JSON.stringify(inventory) === JSON.stringify(world().baseline) ? 0 : 1 });
+    expect(inventory).toEqual(world().baseline);
+  });
+});
