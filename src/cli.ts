@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { openHeartbeatStore } from './controller/health/store';
+import { runHealthListener } from './controller/health/run-listener';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from './config';
 import { startApiServer } from './controller/api/server';
@@ -81,16 +83,31 @@ program
     // What a create names for its VIP is looked up before anything starts: in the noop cloud, or in Neutron.
     const drivers = await createDrivers(config.drivers);
     const noopCloud = (drivers as Partial<NoopDrivers>).cloud;
+    // With heartbeats on, operating statuses and statistics come from the amphorae's last heartbeats.
+    const heartbeats = config.health ? openHeartbeatStore(config.health.storeFile) : undefined;
     const server = await startApiServer(config, client, logger, {
       noopCloud,
       network: drivers.network,
       stats: drivers.amphora,
+      ...(heartbeats && config.health
+        ? { heartbeats: { store: heartbeats, timeoutMs: config.health.manager.heartbeatTimeoutMs } }
+        : {}),
     });
     process.stderr.write(`amphora: API listening on ${server.url} (Octavia v2 under /v2 and /v2.0)\n`);
     await stopSignal();
     await server.close();
     drivers.close();
+    heartbeats?.close();
     await close();
+  });
+
+program
+  .command('health-listener')
+  .description(
+    "Receive the amphorae's heartbeats on AMPHORA_HEALTH_LISTEN (0.0.0.0:5555): each is checked against AMPHORA_HEARTBEAT_KEY and recorded in AMPHORA_HEALTH_STORE, which the workers' health manager reads. Run one or several, on hosts that share the store. Stops on SIGINT/SIGTERM.",
+  )
+  .action(async () => {
+    await runHealthListener();
   });
 
 program

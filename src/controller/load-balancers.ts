@@ -5,6 +5,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { readHealthManager, type HealthManagerView } from './health/manager-status';
 import { ApplicationFailure } from '@temporalio/common';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { CreateLoadBalancerInputSchema, describeZodError, type Amphora, type CreateLoadBalancerInput } from '../models';
@@ -262,6 +263,11 @@ export class LoadBalancerController {
     return this.mutate(loadBalancer.id, (handle) =>
       handle.executeUpdate(failoverAmphoraUpdate, { args: [{ amphoraId }] }),
     );
+  }
+
+  /** The health manager of this controller's task queue: its breaker, settings and latest actions. */
+  healthManager(): Promise<HealthManagerView> {
+    return readHealthManager(this.client, this.taskQueue);
   }
 
   /** Amphorae of every live load balancer, or of one. */

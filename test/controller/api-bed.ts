@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { startApiServer, type ApiServer } from '../../src/controller/api/server';
+import type { HeartbeatSource } from '../../src/controller/health/data-plane';
 import { createLogger } from '../../src/logger';
 import { startOrchestrator, type Orchestrator } from '../workflows/orchestrator';
 import { apiClient } from './api-client';
@@ -18,9 +19,14 @@ export interface ApiBed {
  * @param options.env - settings beside the connection ones (or a function giving them, read when the bed starts: for
  *   values known only then, such as a fake Keystone's URL); AMPHORA_API_TOKENS defaults to one operator's, `operator`.
  * @param options.neutronLookups - also serve Neutron's lookups from the noop cloud.
+ * @param options.heartbeats - answer operating statuses and statistics from these heartbeats.
  */
 export function useApiBed(
-  options: { env?: Record<string, string> | (() => Record<string, string>); neutronLookups?: boolean } = {},
+  options: {
+    env?: Record<string, string> | (() => Record<string, string>);
+    neutronLookups?: boolean;
+    heartbeats?: HeartbeatSource;
+  } = {},
 ): () => ApiBed {
   let bed: ApiBed | undefined;
   beforeAll(async () => {
@@ -38,6 +44,7 @@ export function useApiBed(
       network: orchestrator.drivers.network,
       stats: orchestrator.drivers.amphora,
       noopCloud: options.neutronLookups ? orchestrator.drivers.cloud : undefined,
+      heartbeats: options.heartbeats,
     });
     bed = { orchestrator, server, as: (token) => apiClient(server, token) };
   });

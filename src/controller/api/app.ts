@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { ConflictError, InputError, NotFoundError, UnavailableError } from '../errors';
+import { healthManagerRoutes } from './health-manager-routes';
 import { amphoraRoutes } from './amphora-routes';
 import { authenticate } from './auth';
 import type { ApiDependencies, ApiEnv } from './context';
@@ -11,6 +12,7 @@ import { noopNeutronRoutes } from './noop-neutron-routes';
 import { catalogRoutes, FLAVOR_PROFILES, FLAVORS, providerRoutes, Quotas, ZONE_PROFILES, ZONES } from './catalog';
 import { objectRoutes } from './objects';
 import { TreeLookup } from '../tree-lookup';
+import { heartbeatStats } from '../health/heartbeat-stats';
 
 /** The versions Octavia's root document lists that this API's behaviour matches (tags arrived in v2.5). */
 const VERSIONS = [
@@ -40,9 +42,11 @@ function faultFor(err: unknown): ApiFault {
  * and `/octavia/amphorae`. Every error is Octavia's `{faultcode, faultstring, debuginfo}`; nothing a request does can
  * take the server down.
  */
-export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
+export function createApiApp(dependencies: ApiDependencies): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const { logger, settings } = deps;
+  const { logger, settings, heartbeats } = dependencies;
+  // With heartbeats, statistics are what they carried, as Octavia's API answers them: no amphora is asked.
+  const deps = { ...dependencies, stats: heartbeats ? heartbeatStats(heartbeats) : dependencies.stats };
 
   app.use(async (c, next) => {
     const started = performance.now();
@@ -88,8 +92,9 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   v2.route('/lbaas/availabilityzoneprofiles', catalogRoutes(ZONE_PROFILES, deps.catalog));
   v2.route('/lbaas/availabilityzones', catalogRoutes(ZONES, deps.catalog));
   const lookup = new TreeLookup(deps.controller);
-  v2.route('/lbaas', objectRoutes({ controller: deps.controller, lookup, quotas, stats: deps.stats }));
+  v2.route('/lbaas', objectRoutes({ controller: deps.controller, lookup, quotas, stats: deps.stats, heartbeats }));
   v2.route('/octavia/amphorae', amphoraRoutes(deps));
+  v2.route('/octavia/healthmanager', healthManagerRoutes(deps));
   if (deps.noopCloud) v2.route('/', noopNeutronRoutes(deps.noopCloud));
   app.route('/v2', v2);
   app.route('/v2.0', v2);

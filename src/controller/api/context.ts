@@ -6,6 +6,7 @@ import type { NoopCloud } from '../../drivers/noop/cloud';
 import type { Logger } from '../../logger';
 import { describeZodError } from '../../models';
 import type { CatalogController } from '../catalog';
+import type { HeartbeatSource } from '../health/data-plane';
 import type { LoadBalancerController } from '../load-balancers';
 import type { ControllerSettings } from '../settings';
 import { ApiFault, invalidField } from './faults';
@@ -38,8 +39,14 @@ export interface ApiDependencies {
   keystone?: KeystoneAuthenticator;
   /** Flavors, availability zones, their profiles and quotas. */
   catalog: CatalogController;
-  /** Where listener and load balancer statistics are read. */
+  /** Where listener and load balancer statistics are read when there are no heartbeats. */
   stats?: StatsReader;
+  /**
+   * The amphorae's last heartbeats: with them, every operating status the API shows and every statistic it answers
+   * comes from the data plane, as in Octavia; without them, statuses are the control plane's and statistics are asked
+   * of the amphorae through {@link ApiDependencies.stats}.
+   */
+  heartbeats?: HeartbeatSource;
 }
 
 /** Reads and validates a JSON body; malformed JSON and each bad field become a 400 that names the field. */

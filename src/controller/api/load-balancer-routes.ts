@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { CreateLoadBalancerInput } from '../../models';
+import { dataPlaneView } from '../health/data-plane';
 import type { PublicLoadBalancer, PublishedLoadBalancer } from '../load-balancers';
 import {
   ensureAdmin,
@@ -44,8 +45,12 @@ export function loadBalancerRoutes({
   catalog,
   quotas,
   stats,
+  heartbeats,
 }: ApiDependencies & { quotas: Quotas }): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
+  // What a read shows: operating statuses from the heartbeats when there are any. Changes answer with the record as
+  // the entity returned it.
+  const observe = dataPlaneView(heartbeats);
 
   // The record as its entity last published it: no worker is needed to read it, and a change goes to the entity, which
   // checks the record's state itself.
@@ -104,11 +109,13 @@ export function loadBalancerRoutes({
     const query = c.req.query();
     const limit = query.limit === undefined ? undefined : readValue(LimitSchema, query.limit, 'limit');
     const filters = Object.entries(FILTERS).filter(([name]) => query[name] !== undefined);
-    let found = await controller.list({
-      projectId: listedProject(caller, query.project_id),
-      name: query.name,
-      provisioningStatus: query.provisioning_status,
-    });
+    let found = (
+      await controller.list({
+        projectId: listedProject(caller, query.project_id),
+        name: query.name,
+        provisioningStatus: query.provisioning_status,
+      })
+    ).map(observe);
     found = found.filter((lb) => filters.every(([name, read]) => read(lb) === query[name]));
     if (query.page_reverse === 'true' || query.page_reverse === 'True') found.reverse();
     let start = 0;
@@ -132,7 +139,7 @@ export function loadBalancerRoutes({
   routes.get('/:id', async (c) => {
     const { record } = await find(c, 'read');
     const fields = requestedFields(c);
-    return c.json({ loadbalancer: pick(loadBalancerView(record), fields) });
+    return c.json({ loadbalancer: pick(loadBalancerView(observe(record)), fields) });
   });
 
   routes.put('/:id', async (c) => {
@@ -157,7 +164,7 @@ export function loadBalancerRoutes({
 
   routes.get('/:id/status', async (c) => {
     const { record } = await find(c, 'read');
-    return c.json(statusTree(record));
+    return c.json(statusTree(observe(record)));
   });
 
   routes.get('/:id/stats', async (c) => {

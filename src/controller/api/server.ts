@@ -8,6 +8,7 @@ import { LoadBalancerController } from '../load-balancers';
 import { requireApiTokens } from '../settings';
 import { createApiApp } from './app';
 import { CatalogController } from '../catalog';
+import type { HeartbeatSource } from '../health/data-plane';
 import type { NetworkLookups, StatsReader } from './context';
 import { KeystoneAuthenticator } from './keystone-auth';
 
@@ -17,12 +18,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/**
- * Serves the REST API on the configured address. It never blocks on an operation: every request returns once
- * Temporal has accepted it (the seed's 200 ms rule); clients poll for progress.
- *
- * @throws ConfigError when token auth is configured without tokens.
- */
 /** What the API server takes besides the configuration, the Temporal client and the logger. */
 export interface ApiServerOptions {
   /** The port to listen on instead of AMPHORA_API_LISTEN's (0: any free port). */
@@ -31,17 +26,25 @@ export interface ApiServerOptions {
   noopCloud?: NoopCloud;
   /** Where a create's VIP subnet, network or port is looked up before anything starts. */
   network?: NetworkLookups;
-  /** Where statistics are read from the amphorae. */
+  /** Where statistics are read from the amphorae when there are no heartbeats. */
   stats?: StatsReader;
+  /** The amphorae's last heartbeats: operating statuses and statistics then come from the data plane. */
+  heartbeats?: HeartbeatSource;
 }
 
+/**
+ * Serves the REST API on the configured address. It never blocks on an operation: every request returns once
+ * Temporal has accepted it (the seed's 200 ms rule); clients poll for progress.
+ *
+ * @throws ConfigError when token auth is configured without tokens.
+ */
 export async function startApiServer(
   config: AppConfig,
   client: Client,
   logger: Logger,
   options: ApiServerOptions = {},
 ): Promise<ApiServer> {
-  const { port, noopCloud, network, stats } = options;
+  const { port, noopCloud, network, stats, heartbeats } = options;
   const settings = config.controller;
   requireApiTokens(settings);
   if (settings.api.auth.mode === 'noauth') {
@@ -65,7 +68,7 @@ export async function startApiServer(
     keystone = new KeystoneAuthenticator(identity, { policy: auth.policy, cacheTtlMs: auth.cacheTtlMs, logger });
   }
   const catalog = new CatalogController(client, config.taskQueue, { workerWaitMs: settings.api.workerWaitMs * 5 });
-  const app = createApiApp({ controller, settings, logger, noopCloud, network, keystone, catalog, stats });
+  const app = createApiApp({ controller, settings, logger, noopCloud, network, keystone, catalog, stats, heartbeats });
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: settings.api.host, port: port ?? settings.api.port }, () =>
       resolve(started),

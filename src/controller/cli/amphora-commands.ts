@@ -1,11 +1,13 @@
 import { Command } from 'commander';
+import { InputError } from '../errors';
 import { amphoraRows } from './format';
+import { failoverStopped, healthCommand } from './health-commands';
 import { operationCommand } from './operation-command';
 import { emit, withSession } from './session';
 
 /** `amphora amphora ...`: list, show and fail over amphorae. */
 export function amphoraCommands(): Command {
-  const amphora = new Command('amphora').description('Amphorae: list, show, failover');
+  const amphora = new Command('amphora').description('Amphorae: list, show, failover, health');
 
   amphora
     .command('list')
@@ -34,11 +36,24 @@ export function amphoraCommands(): Command {
 
   operationCommand(
     amphora
-      .command('failover <id>')
-      .description('Replace one amphora: the new one is built and carries the VIP before the old one goes'),
+      .command('failover [id]')
+      .description(
+        "Replace one amphora: the new one is built and carries the VIP before the old one goes. With --stopped, every FAILOVER_STOPPED amphora (the health manager's breaker left them)",
+      )
+      .option('--stopped', 'fail over every FAILOVER_STOPPED amphora, printing progress'),
     'failover',
-    (session, id) => session.controller.failoverAmphora(id),
+    async (session, id, options: { stopped?: boolean; json?: boolean }) => {
+      if (options.stopped) {
+        if (id) throw new InputError('id', 'Give an amphora id or --stopped, not both.');
+        await failoverStopped(session, Boolean(options.json));
+        return undefined;
+      }
+      if (!id)
+        throw new InputError('id', 'Name the amphora to fail over, or use --stopped for every FAILOVER_STOPPED one.');
+      return session.controller.failoverAmphora(id);
+    },
   );
+  healthCommand(amphora);
 
   return amphora;
 }

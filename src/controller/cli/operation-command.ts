@@ -25,11 +25,12 @@ export async function settle(session: CliSession, id: string, json: boolean): Pr
  * --wait follows the operation step by step until it ends.
  *
  * @param what - the operation, as the --wait help names it: `delete`, `failover`.
+ * @param start - starts the operation and returns the accepted record, or undefined when it printed its own outcome.
  */
 export function operationCommand<O extends object>(
   command: Command,
   what: string,
-  start: (session: CliSession, id: string, options: O) => Promise<PublicLoadBalancer>,
+  start: (session: CliSession, id: string, options: O) => Promise<PublicLoadBalancer | undefined>,
 ): Command {
   return command
     .option('--wait', `follow the ${what} step by step until it ends`)
@@ -37,6 +38,8 @@ export function operationCommand<O extends object>(
     .action(async (id: string, options: O & { wait?: boolean; json?: boolean }) => {
       await withSession(async (session) => {
         const accepted = await start(session, id, options);
+        // undefined: the command followed its operations itself (a bulk failover).
+        if (!accepted) return;
         if (options.wait) return settle(session, accepted.id, Boolean(options.json));
         emit(
           session,

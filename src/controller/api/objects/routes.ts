@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { findObject, KIND_TITLES, objectViolation, treeOf, type TreeChange } from '../../../contracts';
 import type { LoadBalancerTree, TreeKind, TreeObject } from '../../../models';
 import { NotFoundError } from '../../errors';
+import { dataPlaneView } from '../../health/data-plane';
 import type { PublicLoadBalancer, PublishedLoadBalancer } from '../../load-balancers';
 import type { TreeLookup } from '../../tree-lookup';
 import {
@@ -26,7 +27,7 @@ import { listingPage } from './paging';
 type Bodies = Record<string, Record<string, unknown> | undefined>;
 
 /** What the object routes work with. */
-export type ObjectDependencies = Pick<ApiDependencies, 'controller' | 'stats'> & {
+export type ObjectDependencies = Pick<ApiDependencies, 'controller' | 'stats' | 'heartbeats'> & {
   lookup: TreeLookup;
   quotas?: Quotas;
 };
@@ -50,10 +51,15 @@ export function visibleTo(caller: Caller, owner: PublishedLoadBalancer, notFound
 
 /** The operations every kind shares: create, show, update, delete, once its load balancer is known. */
 export class ObjectOperations<K extends TreeKind> {
+  /** What a read shows: operating statuses from the heartbeats when there are any (a change shows the entity's). */
+  private readonly observe: (record: PublicLoadBalancer) => PublicLoadBalancer;
+
   constructor(
     private readonly spec: KindSpec<K>,
     private readonly deps: ObjectDependencies,
-  ) {}
+  ) {
+    this.observe = dataPlaneView(deps.heartbeats);
+  }
 
   async create(c: Context<ApiEnv>, place: Placement) {
     const { spec, deps } = this;
@@ -91,7 +97,7 @@ export class ObjectOperations<K extends TreeKind> {
 
   show(c: Context<ApiEnv>, owner: PublishedLoadBalancer, id: string) {
     ensureRead(c.get('caller'), owner.record.projectId);
-    return c.json({ [this.spec.single]: pick(this.render(owner.record, id), requestedFields(c)) });
+    return c.json({ [this.spec.single]: pick(this.render(this.observe(owner.record), id), requestedFields(c)) });
   }
 
   async update(c: Context<ApiEnv>, owner: PublishedLoadBalancer, id: string) {
@@ -126,8 +132,9 @@ export class ObjectOperations<K extends TreeKind> {
     );
   }
 
+  /** The views of the load balancer's objects of this kind that `keep` keeps, as a read shows them. */
   viewsOf(lb: PublicLoadBalancer, keep: (object: TreeObject<K>) => boolean = () => true) {
-    const tree = treeOf(lb);
+    const tree = treeOf(this.observe(lb));
     return (tree[this.spec.kind] as TreeObject<K>[]).filter(keep).map((object) => this.spec.view(object, tree));
   }
 

@@ -1,0 +1,188 @@
+import {
+  healthManagerWorkflowId,
+  healthSettingsSignal,
+  healthStatusQuery,
+  type HealthManagerStatus,
+  type HealthSettings,
+} from '../../src/contracts';
+import { LoadBalancerController } from '../../src/controller/load-balancers';
+import type { Amphora } from '../../src/models';
+import { eventually } from '../drivers/expect-error';
+import { createRequest, type Orchestrator } from '../workflows/orchestrator';
+import { useApiBed } from './api-bed';
+
+/**
+ * The health manager on the noop drivers, with heartbeats written straight into the worker's store (a listener's
+ * job, tested on its own): silence past the timeout is failed over once through the entity; a busy load balancer
+ * waits its turn; more silent amphorae than the threshold open the breaker (FAILOVER_STOPPED, none failed over);
+ * a stopped amphora heard again is resumed, and an operator's failover replaces one.
+ */
+const LOAD_BALANCERS = 6;
+const SETTINGS: HealthSettings = { heartbeatTimeoutMs: 800, checkIntervalMs: 100, failoverThreshold: 2 };
+
+const bed = useApiBed();
+const call = (method: string, path: string) => bed().as('operator')(method, path);
+let orchestrator: Orchestrator;
+let controller: LoadBalancerController;
+/** Amphorae whose heartbeats stop: every other amphora of a live load balancer beats every 50 ms. */
+const silenced = new Set<string>();
+let beater: NodeJS.Timeout;
+let seq = 0;
+
+const manager = () => orchestrator.temporal.client.workflow.getHandle(healthManagerWorkflowId(orchestrator.taskQueue));
+const status = () => manager().query<HealthManagerStatus>(healthStatusQuery);
+const amphorae = async (): Promise<(Amphora & { loadBalancerId: string })[]> =>
+  (await controller.list()).flatMap((lb) => lb.amphorae.map((amphora) => ({ ...amphora, loadBalancerId: lb.id })));
+const statusOf = async (amphoraId: string) => (await amphorae()).find((amphora) => amphora.id === amphoraId)?.status;
+const settled = (loadBalancerId: string) =>
+  eventually(async () => {
+    const view = await controller.get(loadBalancerId);
+    return view && !view.current && view.record.provisioningStatus === 'ACTIVE' ? view.record : undefined;
+  }, 30_000);
+
+beforeAll(async () => {
+  orchestrator = bed().orchestrator;
+  controller = new LoadBalancerController(orchestrator.temporal.client, orchestrator.taskQueue);
+  const ids: string[] = [];
+  for (let i = 0; i < LOAD_BALANCERS; i += 1) {
+    const request = createRequest({ topology: 'SINGLE' });
+    await controller.create(request);
+    ids.push(request.loadBalancerId);
+  }
+  await Promise.all(ids.map(settled));
+  let known: string[] = [];
+  const refresh = async () => {
+    known = (await amphorae().catch(() => [])).map((amphora) => amphora.id);
+  };
+  await refresh();
+  beater = setInterval(() => {
+    seq += 1;
+    for (const id of known.filter((candidate) => !silenced.has(candidate))) {
+      orchestrator.heartbeats.record(
+        { ver: 3, id, seq: Date.now() * 1000 + seq, sentAt: Date.now(), listeners: {}, pools: {} },
+        Date.now(),
+      );
+    }
+    void refresh();
+  }, 50);
+  await orchestrator.temporal.client.workflow.start('healthManager', {
+    taskQueue: orchestrator.taskQueue,
+    workflowId: healthManagerWorkflowId(orchestrator.taskQueue),
+    args: [{ settings: SETTINGS }],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  clearInterval(beater);
+  await manager()
+    .terminate('the test ends')
+    .catch(() => undefined);
+});
+
+describe('health manager', () => {
+  it('watches every serving amphora and leaves beating ones alone', async () => {
+    await eventually(async () => ((await status()).watched === LOAD_BALANCERS ? true : undefined), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, SETTINGS.heartbeatTimeoutMs * 2));
+    const now = await status();
+    expect(now.failoversStarted).toBe(0);
+    expect(now.breaker).toMatchObject({ state: 'CLOSED', silent: 0 });
+  });
+
+  it('opens the breaker when more amphorae than the threshold go silent at once: none is failed over', async () => {
+    const chosen = (await amphorae()).slice(0, 3);
+    chosen.forEach((amphora) => silenced.add(amphora.id));
+    await eventually(async () => {
+      const statuses = await Promise.all(chosen.map((amphora) => statusOf(amphora.id)));
+      return statuses.every((value) => value === 'FAILOVER_STOPPED') ? true : undefined;
+    }, 15_000);
+    const now = await status();
+    expect(now.breaker).toMatchObject({ state: 'OPEN', silent: 3, threshold: 2, trips: 1 });
+    expect(now.failoversStarted).toBe(0);
+    expect(now.recent.filter((action) => action.outcome === 'failover stopped')).toHaveLength(3);
+
+    // Operators see it in the API: the breaker, and the amphorae it stopped.
+    const shown = await call('GET', '/v2/octavia/healthmanager');
+    expect(shown.status).toBe(200);
+    expect(shown.body.healthmanager).toMatchObject({
+      running: true,
+      answered: true,
+      breaker: { state: 'OPEN', threshold: 2, silent_amphorae: 3, trips: 1 },
+      heartbeat_timeout_ms: SETTINGS.heartbeatTimeoutMs,
+      failovers_started: 0,
+    });
+    expect(
+      [...(shown.body.healthmanager as { failover_stopped_amphorae: string[] }).failover_stopped_amphorae].sort(),
+    ).toEqual(chosen.map((amphora) => amphora.id).sort());
+    const listed = await call('GET', `/v2/octavia/amphorae?loadbalancer_id=${chosen[0]?.loadBalancerId}`);
+    expect((listed.body.amphorae as { status: string }[]).map((amphora) => amphora.status)).toEqual([
+      'FAILOVER_STOPPED',
+    ]);
+  });
+
+  it('resumes a stopped amphora that is heard again, without failing it over', async () => {
+    const stopped = (await amphorae()).filter((amphora) => amphora.status === 'FAILOVER_STOPPED');
+    const back = stopped[0];
+    if (!back) throw new Error('no stopped amphora');
+    silenced.delete(back.id);
+    await eventually(async () => ((await statusOf(back.id)) === 'ALLOCATED' ? true : undefined), 15_000);
+    expect((await status()).failoversStarted).toBe(0);
+  });
+
+  it('leaves the rest FAILOVER_STOPPED once the breaker closes, until an operator fails one over', async () => {
+    await eventually(async () => ((await status()).breaker.state === 'CLOSED' ? true : undefined), 15_000);
+    const stopped = (await amphorae()).filter((amphora) => amphora.status === 'FAILOVER_STOPPED');
+    expect(stopped).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, SETTINGS.heartbeatTimeoutMs));
+    expect((await status()).failoversStarted).toBe(0);
+
+    const [resumed] = stopped;
+    if (!resumed) throw new Error('no stopped amphora');
+    expect((await call('PUT', `/v2/octavia/amphorae/${resumed.id}/failover`)).status).toBe(202);
+    const record = await settled(resumed.loadBalancerId);
+    expect(record.amphorae.map((amphora) => amphora.id)).not.toContain(resumed.id);
+    expect(record.amphorae.map((amphora) => amphora.status)).toEqual(['ALLOCATED']);
+  });
+
+  it('fails over each silent amphora once when the silent ones stay within the threshold', async () => {
+    await manager().signal(healthSettingsSignal, { ...SETTINGS, failoverThreshold: 10 });
+    const serving = (await amphorae()).filter((amphora) => amphora.status === 'ALLOCATED' && !silenced.has(amphora.id));
+    const chosen = serving.slice(0, 2);
+    const before = (await status()).failoversStarted;
+    chosen.forEach((amphora) => silenced.add(amphora.id));
+    for (const amphora of chosen) {
+      await eventually(async () => {
+        const ids = (await amphorae()).map((candidate) => candidate.id);
+        return !ids.includes(amphora.id) ? true : undefined;
+      }, 20_000);
+      await settled(amphora.loadBalancerId);
+    }
+    // Twice the timeout later, still exactly one failover each: the replacements beat, the old silences are gone.
+    await new Promise((resolve) => setTimeout(resolve, SETTINGS.heartbeatTimeoutMs * 2));
+    const now = await status();
+    expect(now.failoversStarted - before).toBe(2);
+    expect(now.breaker.state).toBe('CLOSED');
+  });
+
+  it('waits while the load balancer is busy with another operation, and never fails over what it replaced', async () => {
+    const [target] = (await amphorae()).filter(
+      (amphora) => amphora.status === 'ALLOCATED' && !silenced.has(amphora.id),
+    );
+    if (!target) throw new Error('no serving amphora');
+    const before = (await status()).failoversStarted;
+    // An operator's failover whose build lands 2 s late: the load balancer stays PENDING_UPDATE meanwhile.
+    orchestrator.drivers.faults.setPlan({ rules: [{ method: 'build', call: 1, mode: 'late', hangMs: 2_000 }] });
+    await controller.failoverAmphora(target.id);
+    silenced.add(target.id);
+    await eventually(async () => {
+      const waiting = (await status()).recent.find(
+        (action) => action.amphoraId === target.id && action.outcome === 'waiting: load balancer busy',
+      );
+      return waiting ? true : undefined;
+    }, 15_000);
+    const record = await settled(target.loadBalancerId);
+    orchestrator.drivers.faults.setPlan({ rules: [] });
+    expect(record.amphorae.map((amphora) => amphora.id)).not.toContain(target.id);
+    await new Promise((resolve) => setTimeout(resolve, SETTINGS.heartbeatTimeoutMs));
+    expect((await status()).failoversStarted).toBe(before);
+  });
+});
