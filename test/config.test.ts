@@ -110,3 +110,41 @@ describe('loadConfig', () => {
     expect(configError({ AMPHORA_NOOP_API_LATENCY_MS: '-1' }).variables).toEqual(['AMPHORA_NOOP_API_LATENCY_MS']);
   });
 });
+
+describe('the health manager settings', () => {
+  const key = 'k'.repeat(32);
+
+  it('are off without a heartbeat key, and take Octavia’s defaults with one', () => {
+    expect(loadConfig({}).health).toBeUndefined();
+    const config = loadConfig({
+      AMPHORA_HEARTBEAT_KEY: key,
+      AMPHORA_COMPUTE_DRIVER: 'local',
+      AMPHORA_NETWORK_DRIVER: 'local',
+    });
+    expect(config.health).toEqual({
+      key,
+      storeFile: '/var/lib/amphora-orchestrator/health.sqlite',
+      heartbeatIntervalMs: 10_000,
+      listen: { host: '0.0.0.0', port: 5555 },
+      manager: { heartbeatTimeoutMs: 60_000, checkIntervalMs: 3_000 },
+    });
+    // The local data plane's agents send to a listener on the same port, with the same key.
+    expect(config.drivers.local.heartbeats).toMatchObject({ key, intervalMs: 10_000, port: 5555 });
+    expect(loadConfig({ AMPHORA_HEARTBEAT_KEY: key, AMPHORA_FAILOVER_THRESHOLD: '0' }).health?.manager).toMatchObject({
+      failoverThreshold: 0,
+    });
+  });
+
+  it('refuse a timeout within two heartbeat intervals, naming both variables', () => {
+    const err = configError({ AMPHORA_HEARTBEAT_KEY: key, AMPHORA_HEARTBEAT_TIMEOUT_MS: '20000' });
+    expect(err.variables).toEqual(['AMPHORA_HEARTBEAT_TIMEOUT_MS']);
+    expect(err.message).toContain('AMPHORA_HEARTBEAT_INTERVAL_MS=10000');
+  });
+
+  it('never show the key, even when it is refused', () => {
+    const err = configError({ AMPHORA_HEARTBEAT_KEY: 'short-secret', AMPHORA_HEALTH_LISTEN: 'anywhere' });
+    expect(err.message).toContain('AMPHORA_HEARTBEAT_KEY=(hidden): expected a key of at least 16 characters');
+    expect(err.message).toContain('AMPHORA_HEALTH_LISTEN="anywhere": expected ipv4:port');
+    expect(err.message).not.toContain('short-secret');
+  });
+});

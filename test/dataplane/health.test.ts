@@ -17,6 +17,14 @@ import { useLocalWorld, type WorldHealth } from './world';
  * rules are the production ones.
  */
 const HEALTH: WorldHealth = { heartbeatIntervalMs: 500, heartbeatTimeoutMs: 3_000, checkIntervalMs: 250 };
+/** A node of Octavia's status tree, as much as these tests read. */
+interface StatusNode {
+  operating_status: string;
+  listeners?: StatusNode[];
+  pools?: StatusNode[];
+  members?: StatusNode[];
+}
+
 const world = useLocalWorld('hm', {}, HEALTH);
 let lb: WebLoadBalancer;
 
@@ -39,6 +47,16 @@ describe('data plane, health manager', () => {
     }, 15_000);
     // No health monitor: haproxy checks nothing, and says so (Octavia's NO_MONITOR).
     expect(Object.values(members)).toEqual(['no check', 'no check']);
+    // The API's operating statuses are the data plane's.
+    const { body } = await world().call('GET', `/v2/lbaas/loadbalancers/${lb.id}/status`);
+    const tree = (body as { statuses: { loadbalancer: StatusNode } }).statuses.loadbalancer;
+    expect(tree.operating_status).toBe('ONLINE');
+    expect(tree.listeners?.[0]?.operating_status).toBe('ONLINE');
+    expect(tree.listeners?.[0]?.pools?.[0]?.operating_status).toBe('ONLINE');
+    expect(tree.listeners?.[0]?.pools?.[0]?.members?.map((member) => member.operating_status)).toEqual([
+      'NO_MONITOR',
+      'NO_MONITOR',
+    ]);
   });
 
   it('replaces an amphora whose namespace died, with no one calling the API, and traffic flows again', async () => {
@@ -49,6 +67,11 @@ describe('data plane, health manager', () => {
     probe.markFailoverStart();
     const killedAt = Date.now();
     await killAmphora(world(), dead.compute_id);
+    // A dead amphora is never reported healthy: once its heartbeats are past the timeout, the load balancer is ERROR.
+    await eventually(async () => {
+      const { body } = await world().call('GET', `/v2/lbaas/loadbalancers/${lb.id}`);
+      return (body.loadbalancer as { operating_status: string }).operating_status === 'ERROR' ? true : undefined;
+    }, 15_000);
 
     const started = await eventually(async () => {
       const action = (await managerStatus()).recent.find(
@@ -82,6 +105,10 @@ describe('data plane, health manager', () => {
       },
     });
     expect(replaced).toHaveLength(1);
+    await eventually(async () => {
+      const { body } = await world().call('GET', `/v2/lbaas/loadbalancers/${lb.id}`);
+      return (body.loadbalancer as { operating_status: string }).operating_status === 'ONLINE' ? true : undefined;
+    }, 15_000);
     expect(report.failedOutsideFailovers).toBe(0);
     expect(detectionMs).toBeGreaterThanOrEqual(HEALTH.heartbeatTimeoutMs - HEALTH.heartbeatIntervalMs);
     const order = await roundRobinCheck(world().client.dial, `http://${lb.vip}/`, 4);

@@ -94,6 +94,7 @@ export async function startLocalWorld(
     network: drivers.network,
     stats: drivers.amphora,
     noopCloud: drivers.cloud,
+    ...(heartbeats && health ? { heartbeats: { store: heartbeats, timeoutMs: health.heartbeatTimeoutMs } } : {}),
   });
   const client = await startClient(drivers, { name: 'client', networkId: 'vip-net' });
   const baseline = await drivers.fabric.inventory();
