@@ -130,6 +130,50 @@ describe('data plane, health manager', () => {
     expect((await amphoraeOf(world(), lb.id)).map((amphora) => amphora.id)).toEqual([replacement.id]);
   });
 
+  it('replaces a dead ACTIVE_STANDBY MASTER by itself while the BACKUP serves', async () => {
+    const pair = await createWebLoadBalancer(world(), { topology: 'ACTIVE_STANDBY', memberNames: ['p1', 'p2'] });
+    try {
+      const master = (await amphoraeOf(world(), pair.id)).find((amphora) => amphora.role === 'MASTER');
+      if (!master) throw new Error('no MASTER amphora');
+      const before = (await managerStatus()).failoversStarted;
+      const probe = startProbe({
+        dial: world().client.dial,
+        url: `http://${pair.vip}/`,
+        intervalMs: 20,
+        timeoutMs: 1_000,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      probe.markFailoverStart();
+      await killAmphora(world(), master.compute_id);
+      const replaced = await eventually(async () => {
+        const amphorae = await amphoraeOf(world(), pair.id);
+        const { body } = await world().call('GET', `/v2/lbaas/loadbalancers/${pair.id}`);
+        const status = (body.loadbalancer as { provisioning_status: string }).provisioning_status;
+        return status === 'ACTIVE' && amphorae.length === 2 && !amphorae.some((amphora) => amphora.id === master.id)
+          ? amphorae
+          : undefined;
+      }, 60_000);
+      const answered = probe.report().succeeded;
+      await eventually(() => Promise.resolve(probe.report().succeeded > answered + 5 ? true : undefined), 20_000, 20);
+      probe.markFailoverEnd();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const report = await probe.stop();
+      recordDataplane({
+        requests: report.sent,
+        failedOutsideFailovers: report.failedOutsideFailovers,
+        gap: {
+          scenario: `ACTIVE_STANDBY MASTER killed, replaced by the health manager: ${report.sent} requests, ${report.failed} failed`,
+          ms: report.longestGapMs,
+        },
+      });
+      expect(replaced.map((amphora) => amphora.role).sort()).toEqual(['BACKUP', 'MASTER']);
+      expect(report.failedOutsideFailovers).toBe(0);
+      expect((await managerStatus()).failoversStarted - before).toBe(1);
+    } finally {
+      await deleteWebLoadBalancer(world(), pair);
+    }
+  });
+
   it('leaves the fabric as it started once the load balancer is deleted', async () => {
     await deleteWebLoadBalancer(world(), lb);
     const inventory = await world().drivers.fabric.inventory();
