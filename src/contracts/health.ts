@@ -28,11 +28,14 @@ export interface WatchedAmphora {
   status: AmphoraStatus;
   loadBalancerStatus: ProvisioningStatus;
   /**
-   * When it was last heard from: its last heartbeat's arrival, or when the manager began to watch it if that is later
-   * (an amphora that never sends one is still failed over once the timeout has passed since it began to serve).
+   * When it was last heard from: its last heartbeat's arrival, or when the manager began to watch it if that is later.
    */
   lastHeardAt: number;
-  /** Whether any heartbeat of it arrived since it began to be watched. */
+  /**
+   * Whether any heartbeat of it arrived since it began to be watched. Only an amphora that was heard can fall silent
+   * (Octavia's rule): one never heard is reported, not failed over, so that a wrong key or a blocked port cannot
+   * make the manager replace every amphora of the cloud.
+   */
   heard: boolean;
 }
 
@@ -71,6 +74,11 @@ export interface HealthManagerStatus {
   /** When the last look ran (ISO), and how many amphorae it watched. */
   lastLookAt?: string;
   watched: number;
+  /**
+   * Amphorae watched for longer than the timeout without a single heartbeat (a wrong key, a blocked port, an agent
+   * that died before its first one): how many, and some of their ids.
+   */
+  neverHeard: { count: number; sample: string[] };
   /** Failovers started since the manager started (this run and the runs it continued from). */
   failoversStarted: number;
   /** The latest actions, newest last (bounded). */

@@ -35,6 +35,19 @@ describe('health manager decisions', () => {
     expect(decision.breaker).toMatchObject({ state: 'CLOSED', silent: 1, threshold: 2, trips: 0 });
   });
 
+  it('never fails over an amphora never heard, however long it was watched: it is reported instead', () => {
+    // A wrong key or a blocked port silences every amphora at once; Octavia too watches only amphorae it heard.
+    const decision = decide(
+      look(amphora('a', 600_000, { heard: false }), amphora('b', 1_000, { heard: false }), amphora('c', 61_000)),
+      initialMemory(SETTINGS),
+      SETTINGS,
+      at,
+    );
+    expect(ids(decision.failover)).toEqual(['c']);
+    expect(ids(decision.neverHeard)).toEqual(['a']);
+    expect(decision.breaker.silent).toBe(1);
+  });
+
   it('never acts twice on one silence, and acts again on a new one', () => {
     const memory: ManagerMemory = { ...initialMemory(SETTINGS), actedOn: { a: NOW - 70_000 } };
     expect(ids(decide(look(amphora('a', 70_000)), memory, SETTINGS, at).failover)).toEqual([]);

@@ -26,6 +26,8 @@ let orchestrator: Orchestrator;
 let controller: LoadBalancerController;
 /** Amphorae whose heartbeats stop: every other amphora of a live load balancer beats every 50 ms. */
 const silenced = new Set<string>();
+/** Load balancers whose amphorae never beat at all (a wrong key, a blocked port). */
+const mute = new Set<string>();
 let beater: NodeJS.Timeout;
 let seq = 0;
 
@@ -34,6 +36,17 @@ const status = () => manager().query<HealthManagerStatus>(healthStatusQuery);
 const amphorae = async (): Promise<(Amphora & { loadBalancerId: string })[]> =>
   (await controller.list()).flatMap((lb) => lb.amphorae.map((amphora) => ({ ...amphora, loadBalancerId: lb.id })));
 const statusOf = async (amphoraId: string) => (await amphorae()).find((amphora) => amphora.id === amphoraId)?.status;
+/**
+ * Stops the amphorae's heartbeats once the manager has heard them: only an amphora heard since it began to be watched
+ * can fall silent (a replacement is watched from the look after its load balancer settles).
+ */
+async function silence(chosen: { id: string }[]): Promise<void> {
+  await eventually(() =>
+    Promise.resolve(chosen.every((amphora) => orchestrator.heartbeats.isWatched(amphora.id)) ? true : undefined),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  chosen.forEach((amphora) => silenced.add(amphora.id));
+}
 const settled = (loadBalancerId: string) =>
   eventually(async () => {
     const view = await controller.get(loadBalancerId);
@@ -50,14 +63,15 @@ beforeAll(async () => {
     ids.push(request.loadBalancerId);
   }
   await Promise.all(ids.map(settled));
-  let known: string[] = [];
+  let known: { id: string; loadBalancerId: string }[] = [];
   const refresh = async () => {
-    known = (await amphorae().catch(() => [])).map((amphora) => amphora.id);
+    known = await amphorae().catch(() => []);
   };
   await refresh();
   beater = setInterval(() => {
     seq += 1;
-    for (const id of known.filter((candidate) => !silenced.has(candidate))) {
+    const beating = known.filter((candidate) => !silenced.has(candidate.id) && !mute.has(candidate.loadBalancerId));
+    for (const { id } of beating) {
       orchestrator.heartbeats.record(
         { ver: 3, id, seq: Date.now() * 1000 + seq, sentAt: Date.now(), listeners: {}, pools: {} },
         Date.now(),
@@ -90,7 +104,7 @@ describe('health manager', () => {
 
   it('opens the breaker when more amphorae than the threshold go silent at once: none is failed over', async () => {
     const chosen = (await amphorae()).slice(0, 3);
-    chosen.forEach((amphora) => silenced.add(amphora.id));
+    await silence(chosen);
     await eventually(async () => {
       const statuses = await Promise.all(chosen.map((amphora) => statusOf(amphora.id)));
       return statuses.every((value) => value === 'FAILOVER_STOPPED') ? true : undefined;
@@ -145,10 +159,12 @@ describe('health manager', () => {
 
   it('fails over each silent amphora once when the silent ones stay within the threshold', async () => {
     await manager().signal(healthSettingsSignal, { ...SETTINGS, failoverThreshold: 10 });
+    // Silence only once the manager runs with the new threshold: a look with the old one would open the breaker.
+    await eventually(async () => ((await status()).settings.failoverThreshold === 10 ? true : undefined));
     const serving = (await amphorae()).filter((amphora) => amphora.status === 'ALLOCATED' && !silenced.has(amphora.id));
     const chosen = serving.slice(0, 2);
     const before = (await status()).failoversStarted;
-    chosen.forEach((amphora) => silenced.add(amphora.id));
+    await silence(chosen);
     for (const amphora of chosen) {
       await eventually(async () => {
         const ids = (await amphorae()).map((candidate) => candidate.id);
@@ -171,8 +187,8 @@ describe('health manager', () => {
     const before = (await status()).failoversStarted;
     // An operator's failover whose build lands 2 s late: the load balancer stays PENDING_UPDATE meanwhile.
     orchestrator.drivers.faults.setPlan({ rules: [{ method: 'build', call: 1, mode: 'late', hangMs: 2_000 }] });
+    await silence([target]);
     await controller.failoverAmphora(target.id);
-    silenced.add(target.id);
     await eventually(async () => {
       const waiting = (await status()).recent.find(
         (action) => action.amphoraId === target.id && action.outcome === 'waiting: load balancer busy',
@@ -184,5 +200,25 @@ describe('health manager', () => {
     expect(record.amphorae.map((amphora) => amphora.id)).not.toContain(target.id);
     await new Promise((resolve) => setTimeout(resolve, SETTINGS.heartbeatTimeoutMs));
     expect((await status()).failoversStarted).toBe(before);
+  });
+
+  it('never fails over an amphora it never heard, and reports it', async () => {
+    const before = (await status()).failoversStarted;
+    const request = createRequest({ topology: 'SINGLE' });
+    mute.add(request.loadBalancerId);
+    await controller.create(request);
+    const record = await settled(request.loadBalancerId);
+    const [deaf] = record.amphorae;
+    if (!deaf) throw new Error('no amphora');
+    const reported = await eventually(async () => {
+      const now = await status();
+      return now.neverHeard.sample.includes(deaf.id) ? now : undefined;
+    }, 15_000);
+    expect(reported.neverHeard.count).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, SETTINGS.heartbeatTimeoutMs));
+    expect((await status()).failoversStarted).toBe(before);
+    expect(await statusOf(deaf.id)).toBe('ALLOCATED');
+    const shown = await call('GET', '/v2/octavia/healthmanager');
+    expect(shown.body.healthmanager).toMatchObject({ never_heard_amphorae: { count: 1, sample: [deaf.id] } });
   });
 });

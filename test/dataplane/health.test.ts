@@ -136,6 +136,8 @@ describe('data plane, health manager', () => {
       const master = (await amphoraeOf(world(), pair.id)).find((amphora) => amphora.role === 'MASTER');
       if (!master) throw new Error('no MASTER amphora');
       const before = (await managerStatus()).failoversStarted;
+      // Only an amphora the manager heard can fall silent: wait for the MASTER's first recorded heartbeat.
+      await eventually(() => Promise.resolve(world().heartbeats?.last(master.id) ? true : undefined), 15_000);
       const probe = startProbe({
         dial: world().client.dial,
         url: `http://${pair.vip}/`,

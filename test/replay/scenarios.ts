@@ -263,8 +263,9 @@ export class ScenarioRun {
   }
 
   /**
-   * Runs the health manager over one SINGLE load balancer whose amphora never sends a heartbeat: past the timeout it
-   * is failed over through the entity; the manager is then cancelled (it never ends by itself).
+   * Runs the health manager over one SINGLE load balancer whose amphora sends one heartbeat once watched, then falls
+   * silent: past the timeout it is failed over through the entity; the manager is then cancelled (it never ends by
+   * itself).
    */
   async healthManager(): Promise<WorkflowHandle> {
     const controller = new LoadBalancerController(this.client, this.orchestrator.taskQueue);
@@ -284,6 +285,11 @@ export class ScenarioRun {
     );
     const settings = { heartbeatTimeoutMs: 500, checkIntervalMs: 100 };
     const handle = await this.client.workflow.start(healthManager, { ...this.options, args: [{ settings }] });
+    await waitFor('the amphora watched', async () => (await handle.query(healthStatusQuery)).watched === 1);
+    const view = await controller.get(request.loadBalancerId);
+    const amphoraId = view?.record.amphorae[0]?.id ?? '';
+    const now = Date.now();
+    this.orchestrator.heartbeats.record({ ver: 3, id: amphoraId, seq: 1, sentAt: now, listeners: {}, pools: {} }, now);
     await waitFor('a failover', async () => (await handle.query(healthStatusQuery)).failoversStarted > 0);
     await handle.cancel();
     return handle;
@@ -536,7 +542,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'health-manager',
     workflow: 'healthManager',
     shows:
-      'the health manager over a SINGLE load balancer whose amphora never sends a heartbeat: looks (local activities) every 100 ms, then past the 500 ms timeout a failover through the entity; cancelled by hand',
+      'the health manager over a SINGLE load balancer whose amphora sends one heartbeat, then none: looks (local activities) every 100 ms, then past the 500 ms timeout a failover through the entity; cancelled by hand',
     ending: 'cancelled',
     start: (run) => run.healthManager(),
   },

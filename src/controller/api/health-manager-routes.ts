@@ -41,6 +41,8 @@ function view(manager: HealthManagerView) {
     check_interval_ms: settings?.checkIntervalMs ?? null,
     last_look_at: manager.lastLookAt ?? null,
     watched_amphorae: manager.watched ?? null,
+    // Watched for longer than the timeout without one heartbeat: never failed over; usually a wrong key or port.
+    never_heard_amphorae: { count: manager.neverHeard?.count ?? 0, sample: manager.neverHeard?.sample ?? [] },
     failovers_started: manager.failoversStarted ?? 0,
     recent_actions: (manager.recent ?? []).map((action) => ({
       amphora_id: action.amphoraId,

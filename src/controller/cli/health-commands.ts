@@ -42,6 +42,11 @@ function healthText(manager: HealthManagerView, stopped: string[]): string {
   }
   if (manager.lastLookAt) lines.push(`  last look:  ${manager.lastLookAt}, ${manager.watched ?? 0} amphorae watched`);
   lines.push(`  failovers:  ${manager.failoversStarted ?? 0} started`);
+  if (manager.neverHeard && manager.neverHeard.count > 0) {
+    lines.push(
+      `  never heard: ${manager.neverHeard.count} amphorae (check AMPHORA_HEARTBEAT_KEY and UDP to the listeners): ${manager.neverHeard.sample.join(', ')}`,
+    );
+  }
   for (const action of manager.recent ?? []) {
     lines.push(
       `  ${action.at}  ${action.amphoraId} (load balancer ${action.loadBalancerId}) silent ${action.silentForMs} ms: ${action.outcome}`,

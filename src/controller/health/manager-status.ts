@@ -18,7 +18,7 @@ export type HealthManagerView =
 
 /**
  * The health manager of `taskQueue`: its `healthStatus` query when a worker answers, else what its memo last said
- * (the breaker and the failover count), so an operator sees the breaker even while every worker is down.
+ * (the breaker, the failover count and the never-heard amphorae), so an operator sees the breaker even while every worker is down.
  */
 export async function readHealthManager(client: Client, taskQueue: string): Promise<HealthManagerView> {
   const workflowId = healthManagerWorkflowId(taskQueue);
@@ -36,13 +36,15 @@ export async function readHealthManager(client: Client, taskQueue: string): Prom
     );
     return { running: true, workflowId, answered: true, ...status };
   } catch {
-    const memo = description.memo as { breaker?: BreakerState; failoversStarted?: number } | undefined;
+    const memo = description.memo as
+      Partial<Pick<HealthManagerStatus, 'breaker' | 'failoversStarted' | 'neverHeard'>> | undefined;
     return {
       running: true,
       workflowId,
       answered: false,
       breaker: memo?.breaker ?? { state: 'CLOSED', silent: 0, trips: 0 },
       failoversStarted: memo?.failoversStarted ?? 0,
+      neverHeard: memo?.neverHeard ?? { count: 0, sample: [] },
     };
   }
 }

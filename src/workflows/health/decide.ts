@@ -19,6 +19,8 @@ export interface ManagerMemory {
 
 export interface HealthDecision {
   failover: WatchedAmphora[];
+  /** Watched for longer than the timeout and never heard: reported, never failed over. */
+  neverHeard: WatchedAmphora[];
   stop: WatchedAmphora[];
   resume: WatchedAmphora[];
   breaker: BreakerState;
@@ -38,12 +40,16 @@ export function initialMemory(settings: HealthSettings): ManagerMemory {
   };
 }
 
-/** Whether the amphora has been silent past the timeout at the look. */
-export const isSilent = (look: HealthLook, amphora: WatchedAmphora, settings: HealthSettings): boolean =>
+/** Whether nothing was heard of the amphora for longer than the timeout at the look. */
+const quietTooLong = (look: HealthLook, amphora: WatchedAmphora, settings: HealthSettings): boolean =>
   look.at - amphora.lastHeardAt > settings.heartbeatTimeoutMs;
 
+/** Whether the amphora was heard, then fell silent past the timeout (see {@link WatchedAmphora.heard}). */
+export const isSilent = (look: HealthLook, amphora: WatchedAmphora, settings: HealthSettings): boolean =>
+  amphora.heard && quietTooLong(look, amphora, settings);
+
 /**
- * Decides one look. An amphora is a candidate when it is silent, not FAILOVER_STOPPED, and this silence was not acted
+ * Decides one look. An amphora is a candidate when it is silent (heard, then quiet past the timeout), not FAILOVER_STOPPED, and this silence was not acted
  * on. More silent amphorae than the threshold (those being failed over and the stopped ones count too: a partition
  * that outlasts one failover is still a partition) opens the breaker: candidates are stopped instead of failed over.
  * A stopped amphora heard again is resumed (back to ALLOCATED), never failed over by itself.
@@ -69,10 +75,11 @@ export function decide(
   const candidates = silent.filter(
     (amphora) => amphora.status !== 'FAILOVER_STOPPED' && actedOn[amphora.amphoraId] !== amphora.lastHeardAt,
   );
+  const neverHeard = look.amphorae.filter((amphora) => !amphora.heard && quietTooLong(look, amphora, settings));
   const resume = look.amphorae.filter(
     (amphora) => amphora.status === 'FAILOVER_STOPPED' && amphora.heard && !isSilent(look, amphora, settings),
   );
   return open
-    ? { failover: [], stop: candidates, resume, breaker, actedOn }
-    : { failover: candidates, stop: [], resume, breaker, actedOn };
+    ? { failover: [], stop: candidates, resume, neverHeard, breaker, actedOn }
+    : { failover: candidates, stop: [], resume, neverHeard, breaker, actedOn };
 }

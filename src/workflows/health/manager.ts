@@ -37,6 +37,9 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: 500, backoffCoefficient: 2, maximumInterval: 10_000 },
 });
 
+/** How many never-heard amphorae the status names. */
+const NEVER_HEARD_SAMPLE = 20;
+
 /** Continue as new well before the history gets heavy: every look adds a handful of events. */
 const HISTORY_LIMIT = 2_000;
 
@@ -58,11 +61,13 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
   const memory: ManagerMemory = input.memory ?? initialMemory(settings);
   let lastLookAt: string | undefined;
   let watched = 0;
+  let neverHeard: HealthManagerStatus['neverHeard'] = { count: 0, sample: [] };
   const status = (): HealthManagerStatus => ({
     settings,
     breaker: memory.breaker,
     lastLookAt,
     watched,
+    neverHeard,
     failoversStarted: memory.failoversStarted,
     recent: memory.recent,
   });
@@ -77,6 +82,10 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
     watched = look.amphorae.length;
     const decision = decide(look, memory, settings, new Date().toISOString());
     memory.actedOn = decision.actedOn;
+    neverHeard = {
+      count: decision.neverHeard.length,
+      sample: decision.neverHeard.slice(0, NEVER_HEARD_SAMPLE).map((amphora) => amphora.amphoraId),
+    };
     memory.breaker = decision.breaker;
     if (decision.failover.length + decision.stop.length + decision.resume.length > 0) {
       const result = await acts.actOnHealth({
@@ -86,10 +95,10 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
       });
       remember(memory, look, decision, result);
     }
-    const shown = JSON.stringify({ breaker: memory.breaker, failovers: memory.failoversStarted });
+    const shown = JSON.stringify({ breaker: memory.breaker, failovers: memory.failoversStarted, neverHeard });
     if (shown !== published) {
       published = shown;
-      upsertMemo({ breaker: memory.breaker, failoversStarted: memory.failoversStarted });
+      upsertMemo({ breaker: memory.breaker, failoversStarted: memory.failoversStarted, neverHeard });
       setCurrentDetails(details(status()));
     }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
@@ -134,6 +143,12 @@ function details(status: HealthManagerStatus): string {
     `Heartbeat timeout ${settings.heartbeatTimeoutMs} ms; looks every ${settings.checkIntervalMs} ms; ` +
       `${status.failoversStarted} failovers started`,
   ];
+  if (status.neverHeard.count > 0) {
+    lines.push(
+      `**${status.neverHeard.count} amphorae never heard** (a wrong AMPHORA_HEARTBEAT_KEY, a blocked UDP port, or an ` +
+        `agent that died before its first heartbeat): ${status.neverHeard.sample.join(', ')}`,
+    );
+  }
   if (breaker.state === 'OPEN') {
     lines.push(
       'Automatic failover is stopped; silent amphorae are FAILOVER_STOPPED. Resume with `amphora failover <id>` ' +
