@@ -8,6 +8,7 @@ import {
   DeleteLoadBalancerInputSchema,
   describeZodError,
   FailoverAmphoraInputSchema,
+  HealthManagerInputSchema,
   MemberNetworkInputSchema,
   SweepOrphansInputSchema,
 } from '../models';
@@ -22,6 +23,7 @@ const INPUT_SCHEMAS = {
   unplugMemberNetwork: MemberNetworkInputSchema,
   sweepOrphans: SweepOrphansInputSchema,
   configureLoadBalancer: ConfigureLoadBalancerInputSchema,
+  healthManager: HealthManagerInputSchema,
 } as const satisfies Record<ValidatedWorkflow, z.ZodType>;
 
 export type WorkflowName = keyof typeof INPUT_SCHEMAS;

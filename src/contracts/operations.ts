@@ -71,5 +71,8 @@ export type EntityOperation = { [N in OperationName]: Operations[N]['entity'] ex
 /** The workflow that carries out an operation. */
 export type WorkflowOf<N extends OperationName> = Operations[N]['workflow'];
 
-/** The workflows whose input `validateWorkflowInput` checks: all but the entity, which checks its own. */
-export type ValidatedWorkflow = Exclude<WorkflowOf<OperationName>, 'loadBalancerEntity'>;
+/**
+ * The workflows whose input `validateWorkflowInput` checks: all but the entity, which checks its own, and the health
+ * manager, which is about no one load balancer.
+ */
+export type ValidatedWorkflow = Exclude<WorkflowOf<OperationName>, 'loadBalancerEntity'> | 'healthManager';

@@ -162,6 +162,26 @@ export const SweepOrphansInputSchema = z
   .strict();
 export type SweepOrphansInput = z.input<typeof SweepOrphansInputSchema>;
 
+/** The health manager's settings (see `HealthSettings` in contracts/health.ts). */
+export const HealthSettingsSchema = z
+  .object({
+    heartbeatTimeoutMs: z.number().int('expected whole milliseconds').min(100, 'at least 100 ms'),
+    checkIntervalMs: z.number().int('expected whole milliseconds').min(50, 'at least 50 ms').max(600_000),
+    failoverThreshold: z.number().int('expected a number of amphorae').min(0).optional(),
+  })
+  .strict();
+
+/**
+ * The health manager's input: its settings, and what it remembers when it continues as new (its own state, taken as
+ * it is: only the manager writes it).
+ */
+export const HealthManagerInputSchema = z
+  .object({
+    settings: HealthSettingsSchema,
+    memory: z.looseObject({}).optional(),
+  })
+  .strict();
+
 export const MemberNetworkInputSchema = z
   .object({
     loadBalancer: ExistingLoadBalancerSchema,

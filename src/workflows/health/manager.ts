@@ -7,7 +7,9 @@ import {
   upsertMemo,
   workflowInfo,
   makeContinueAsNewFunc,
+  log,
 } from '@temporalio/workflow';
+import { validateInput } from '../operation/validate';
 import type { Activities } from '../../activities';
 import type { HealthActOutcome, HealthActResult } from '../../activities/health';
 import {
@@ -57,8 +59,9 @@ const OUTCOME_TEXT: Record<'failover' | 'stop' | 'resume', Record<HealthActOutco
  * (`amphora failover`). Its status query, memo and current details show the breaker and its latest actions.
  */
 export async function healthManager(input: HealthManagerInput): Promise<void> {
-  let settings = input.settings;
-  const memory: ManagerMemory = input.memory ?? initialMemory(settings);
+  const valid = await validateInput('healthManager', input);
+  let settings: HealthSettings = valid.settings;
+  const memory: ManagerMemory = (valid.memory as ManagerMemory | undefined) ?? initialMemory(settings);
   let lastLookAt: string | undefined;
   let watched = 0;
   let neverHeard: HealthManagerStatus['neverHeard'] = { count: 0, sample: [] };
@@ -73,7 +76,16 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
   });
   setHandler(healthStatusQuery, status);
   setHandler(healthSettingsSignal, (next) => {
-    settings = next;
+    // A signal is not validated before it is written: settings that would stop the manager or spin it are ignored.
+    const sane =
+      Number.isInteger(next?.heartbeatTimeoutMs) &&
+      next.heartbeatTimeoutMs >= 100 &&
+      Number.isInteger(next.checkIntervalMs) &&
+      next.checkIntervalMs >= 50 &&
+      (next.failoverThreshold === undefined ||
+        (Number.isInteger(next.failoverThreshold) && next.failoverThreshold >= 0));
+    if (sane) settings = next;
+    else log.warn('health manager: ignored invalid settings', { settings: next });
   });
   let published = '';
   for (;;) {
