@@ -106,6 +106,34 @@ describe.each([
     }
   });
 
+  it("sends on time with the last good statistics when haproxy's stats socket does not answer", async () => {
+    let hang = false;
+    const sender = startHeartbeats(
+      'amp-1',
+      { key: KEY, intervalMs: 400, destinations: [`127.0.0.1:${listener.address().port}`] },
+      () => (hang ? new Promise<string[]>(() => undefined) : Promise.resolve([SHOW_STAT])),
+      createAgentLogger('amp-1'),
+    );
+    try {
+      await sender.beat();
+      const first = await eventually(() => Promise.resolve(store.last('amp-1')));
+      hang = true;
+      // A reload in progress: the socket hangs for seconds. The amphora is alive and must still say so, in time.
+      const sent = sender.beat();
+      const inTime = await Promise.race([
+        sent.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000)),
+      ]);
+      expect(inTime).toBe(true);
+      const second = await eventually(() =>
+        Promise.resolve(store.last('amp-1')?.seq !== first.seq ? store.last('amp-1') : undefined),
+      );
+      expect(second?.heartbeat.pools[POOL]?.members).toEqual({ [M1]: 'UP', [M2]: 'DOWN' });
+    } finally {
+      sender.stop();
+    }
+  });
+
   it('drops replays, recordings, unknown amphorae and any broken datagram, and records the next good one', async () => {
     const { port } = listener.address();
     const good = sealHeartbeat(beatOf('amp-1', 10), KEY);

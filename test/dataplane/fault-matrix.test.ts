@@ -31,27 +31,40 @@ describe('fault matrix on the local data plane: a failed create leaves the host 
     const records = drivers.cloud.inventory();
     const fabric = await drivers.fabric.inventory();
     const timing = c.mode === 'hang' || c.mode === 'late' ? HANG_TIMING : FAST_TIMING;
-    drivers.faults.setPlan({ rules: [ruleFor(c.method, c.mode)] });
-    try {
-      const request = createRequest({ topology: c.topology, timing });
-      const handle = await temporal.client.workflow.start(createLoadBalancer, {
-        taskQueue,
-        workflowId: `local-matrix-${request.loadBalancerId}`,
-        args: [request],
-      });
-      const failure = await failureOf(handle);
-      if (c.mode === 'late') await new Promise((resolve) => setTimeout(resolve, LATE_MS + 500));
-      results.cases += 1;
-      expect(failure.type).toBe('StepFailedError');
-      expect(failure.message).toContain(`failed at step "${c.step}`);
-      expect((await statusOf(handle)).leaked).toEqual([]);
-      const after = { records: drivers.cloud.inventory(), fabric: await drivers.fabric.inventory() };
-      const clean = JSON.stringify(after) === JSON.stringify({ records, fabric });
-      if (!clean) results.leaked += 1;
+    /** Runs the create with the fault, and checks that the host and the records are as they were. */
+    const run = async () => {
+      drivers.faults.setPlan({ rules: [ruleFor(c.method, c.mode)] });
+      try {
+        const request = createRequest({ topology: c.topology, timing });
+        const handle = await temporal.client.workflow.start(createLoadBalancer, {
+          taskQueue,
+          workflowId: `local-matrix-${request.loadBalancerId}`,
+          args: [request],
+        });
+        const failure = await failureOf(handle);
+        if (c.mode === 'late') await new Promise((resolve) => setTimeout(resolve, LATE_MS + 500));
+        expect(failure.type).toBe('StepFailedError');
+        expect((await statusOf(handle)).leaked).toEqual([]);
+        const after = { records: drivers.cloud.inventory(), fabric: await drivers.fabric.inventory() };
+        return { failure, after };
+      } finally {
+        drivers.faults.releaseHangs();
+        drivers.faults.setPlan({ rules: [] });
+      }
+    };
+    let { failure, after } = await run();
+    // Hang cases give every attempt 1 s: on a loaded machine a real namespace's build can take longer, and the
+    // create then fails (cleanly, checked here too) at a step before the one under test. That step is then tried again.
+    const tooSlow =
+      !failure.message.includes(`failed at step "${c.step}`) && /StartToClose timeout/.test(failure.message);
+    if (tooSlow && timing === HANG_TIMING) {
       expect(after).toEqual({ records, fabric });
-    } finally {
-      drivers.faults.releaseHangs();
-      drivers.faults.setPlan({ rules: [] });
+      ({ failure, after } = await run());
     }
+    results.cases += 1;
+    expect(failure.message).toContain(`failed at step "${c.step}`);
+    const clean = JSON.stringify(after) === JSON.stringify({ records, fabric });
+    if (!clean) results.leaked += 1;
+    expect(after).toEqual({ records, fabric });
   });
 });

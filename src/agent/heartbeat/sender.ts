@@ -9,6 +9,9 @@ import { sealHeartbeat } from './envelope';
 import type { Heartbeat } from './message';
 import { statusOf } from './status';
 
+/** The longest a heartbeat waits for haproxy's statistics (less when the interval is short). */
+const STATS_WAIT_MS = 1_000;
+
 export interface HeartbeatSettings {
   /** The shared key; never logged. */
   key: string;
@@ -41,9 +44,30 @@ export function startHeartbeats(
     return { host: destination.slice(0, at), port: Number(destination.slice(at + 1)) };
   });
   let seq = 0;
+  // A heartbeat says first that the amphora is alive: a stats socket that hangs (haproxy reloading, overloaded) must
+  // never hold it back past the health manager's timeout. It waits for haproxy a bounded time, then sends the last
+  // statistics it had; a read still in flight is shared by the next beat rather than started again.
+  const budgetMs = Math.min(STATS_WAIT_MS, Math.floor(settings.intervalMs / 2));
+  let lastStats: string[] = [];
+  let reading: Promise<string[]> | undefined;
+  const stats = (): Promise<string[]> => {
+    reading ??= readStats()
+      .then(
+        (csvs) => (lastStats = csvs),
+        () => lastStats,
+      )
+      .finally(() => {
+        reading = undefined;
+      });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<string[]>((resolve) => {
+      timer = setTimeout(() => resolve(lastStats), budgetMs);
+    });
+    return Promise.race([reading, waited]).finally(() => clearTimeout(timer));
+  };
   const beat = async () => {
     const heartbeat: Heartbeat = { ver: 3, id: amphoraId, seq: 0, sentAt: 0, listeners: {}, pools: {} };
-    for (const csv of await readStats().catch(() => [])) {
+    for (const csv of await stats()) {
       const { listeners, pools } = statusOf(csv);
       Object.assign(heartbeat.listeners, listeners);
       Object.assign(heartbeat.pools, pools);
