@@ -1,15 +1,9 @@
-import {
-  healthManagerWorkflowId,
-  healthSettingsSignal,
-  healthStatusQuery,
-  type HealthManagerStatus,
-  type HealthSettings,
-} from '../../src/contracts';
-import { LoadBalancerController } from '../../src/controller/load-balancers';
-import type { Amphora } from '../../src/models';
+import { healthSettingsSignal, type HealthSettings } from '../../src/contracts';
+import type { LoadBalancerController } from '../../src/controller/load-balancers';
 import { eventually } from '../drivers/expect-error';
 import { createRequest, type Orchestrator } from '../workflows/orchestrator';
 import { useApiBed } from './api-bed';
+import { HeartbeatFleet } from './health-fleet';
 
 /**
  * The health manager on the noop drivers, with heartbeats written straight into the worker's store (a listener's
@@ -23,75 +17,24 @@ const SETTINGS: HealthSettings = { heartbeatTimeoutMs: 800, checkIntervalMs: 100
 const bed = useApiBed();
 const call = (method: string, path: string) => bed().as('operator')(method, path);
 let orchestrator: Orchestrator;
+let fleet: HeartbeatFleet;
 let controller: LoadBalancerController;
-/** Amphorae whose heartbeats stop: every other amphora of a live load balancer beats every 50 ms. */
-const silenced = new Set<string>();
-/** Load balancers whose amphorae never beat at all (a wrong key, a blocked port). */
-const mute = new Set<string>();
-let beater: NodeJS.Timeout;
-let seq = 0;
-
-const manager = () => orchestrator.temporal.client.workflow.getHandle(healthManagerWorkflowId(orchestrator.taskQueue));
-const status = () => manager().query<HealthManagerStatus>(healthStatusQuery);
-const amphorae = async (): Promise<(Amphora & { loadBalancerId: string })[]> =>
-  (await controller.list()).flatMap((lb) => lb.amphorae.map((amphora) => ({ ...amphora, loadBalancerId: lb.id })));
-const statusOf = async (amphoraId: string) => (await amphorae()).find((amphora) => amphora.id === amphoraId)?.status;
-/**
- * Stops the amphorae's heartbeats once the manager has heard them: only an amphora heard since it began to be watched
- * can fall silent (a replacement is watched from the look after its load balancer settles).
- */
-async function silence(chosen: { id: string }[]): Promise<void> {
-  await eventually(() =>
-    Promise.resolve(chosen.every((amphora) => orchestrator.heartbeats.isWatched(amphora.id)) ? true : undefined),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  chosen.forEach((amphora) => silenced.add(amphora.id));
-}
-const settled = (loadBalancerId: string) =>
-  eventually(async () => {
-    const view = await controller.get(loadBalancerId);
-    return view && !view.current && view.record.provisioningStatus === 'ACTIVE' ? view.record : undefined;
-  }, 30_000);
+const status = () => fleet.status();
+const manager = () => fleet.manager();
+const amphorae = () => fleet.amphorae();
+const statusOf = (amphoraId: string) => fleet.statusOf(amphoraId);
+const silence = (chosen: { id: string }[]) => fleet.silence(chosen);
+const settled = (loadBalancerId: string) => fleet.settled(loadBalancerId);
 
 beforeAll(async () => {
   orchestrator = bed().orchestrator;
-  controller = new LoadBalancerController(orchestrator.temporal.client, orchestrator.taskQueue);
-  const ids: string[] = [];
-  for (let i = 0; i < LOAD_BALANCERS; i += 1) {
-    const request = createRequest({ topology: 'SINGLE' });
-    await controller.create(request);
-    ids.push(request.loadBalancerId);
-  }
-  await Promise.all(ids.map(settled));
-  let known: { id: string; loadBalancerId: string }[] = [];
-  const refresh = async () => {
-    known = await amphorae().catch(() => []);
-  };
-  await refresh();
-  beater = setInterval(() => {
-    seq += 1;
-    const beating = known.filter((candidate) => !silenced.has(candidate.id) && !mute.has(candidate.loadBalancerId));
-    for (const { id } of beating) {
-      orchestrator.heartbeats.record(
-        { ver: 3, id, seq: Date.now() * 1000 + seq, sentAt: Date.now(), listeners: {}, pools: {} },
-        Date.now(),
-      );
-    }
-    void refresh();
-  }, 50);
-  await orchestrator.temporal.client.workflow.start('healthManager', {
-    taskQueue: orchestrator.taskQueue,
-    workflowId: healthManagerWorkflowId(orchestrator.taskQueue),
-    args: [{ settings: SETTINGS }],
-  });
+  fleet = new HeartbeatFleet(orchestrator);
+  controller = fleet.controller;
+  await fleet.create(LOAD_BALANCERS);
+  await fleet.start(SETTINGS);
 }, 60_000);
 
-afterAll(async () => {
-  clearInterval(beater);
-  await manager()
-    .terminate('the test ends')
-    .catch(() => undefined);
-});
+afterAll(() => fleet.stop());
 
 describe('health manager', () => {
   it('watches every serving amphora and leaves beating ones alone', async () => {
@@ -137,7 +80,7 @@ describe('health manager', () => {
     const stopped = (await amphorae()).filter((amphora) => amphora.status === 'FAILOVER_STOPPED');
     const back = stopped[0];
     if (!back) throw new Error('no stopped amphora');
-    silenced.delete(back.id);
+    fleet.silenced.delete(back.id);
     await eventually(async () => ((await statusOf(back.id)) === 'ALLOCATED' ? true : undefined), 15_000);
     expect((await status()).failoversStarted).toBe(0);
   });
@@ -161,7 +104,9 @@ describe('health manager', () => {
     await manager().signal(healthSettingsSignal, { ...SETTINGS, failoverThreshold: 10 });
     // Silence only once the manager runs with the new threshold: a look with the old one would open the breaker.
     await eventually(async () => ((await status()).settings.failoverThreshold === 10 ? true : undefined));
-    const serving = (await amphorae()).filter((amphora) => amphora.status === 'ALLOCATED' && !silenced.has(amphora.id));
+    const serving = (await amphorae()).filter(
+      (amphora) => amphora.status === 'ALLOCATED' && !fleet.silenced.has(amphora.id),
+    );
     const chosen = serving.slice(0, 2);
     const before = (await status()).failoversStarted;
     await silence(chosen);
@@ -181,7 +126,7 @@ describe('health manager', () => {
 
   it('waits while the load balancer is busy with another operation, and never fails over what it replaced', async () => {
     const [target] = (await amphorae()).filter(
-      (amphora) => amphora.status === 'ALLOCATED' && !silenced.has(amphora.id),
+      (amphora) => amphora.status === 'ALLOCATED' && !fleet.silenced.has(amphora.id),
     );
     if (!target) throw new Error('no serving amphora');
     const before = (await status()).failoversStarted;
@@ -205,7 +150,8 @@ describe('health manager', () => {
   it('never fails over an amphora it never heard, and reports it', async () => {
     const before = (await status()).failoversStarted;
     const request = createRequest({ topology: 'SINGLE' });
-    mute.add(request.loadBalancerId);
+    fleet.mute.add(request.loadBalancerId);
+    fleet.adopt(request.loadBalancerId);
     await controller.create(request);
     const record = await settled(request.loadBalancerId);
     const [deaf] = record.amphorae;

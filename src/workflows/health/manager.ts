@@ -39,6 +39,9 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: 500, backoffCoefficient: 2, maximumInterval: 10_000 },
 });
 
+/** What the status shows before the input is validated, when the input has no settings at all. */
+const UNSET: HealthSettings = { heartbeatTimeoutMs: 0, checkIntervalMs: 0 };
+
 /** How many never-heard amphorae the status names. */
 const NEVER_HEARD_SAMPLE = 20;
 
@@ -59,9 +62,9 @@ const OUTCOME_TEXT: Record<'failover' | 'stop' | 'resume', Record<HealthActOutco
  * (`amphora failover`). Its status query, memo and current details show the breaker and its latest actions.
  */
 export async function healthManager(input: HealthManagerInput): Promise<void> {
-  const valid = await validateInput('healthManager', input);
-  let settings: HealthSettings = valid.settings;
-  const memory: ManagerMemory = (valid.memory as ManagerMemory | undefined) ?? initialMemory(settings);
+  // The handlers go in before the input is validated (a local activity): a query may come at once.
+  let settings: HealthSettings = (input as Partial<HealthManagerInput> | undefined)?.settings ?? UNSET;
+  let memory: ManagerMemory = initialMemory(settings);
   let lastLookAt: string | undefined;
   let watched = 0;
   let neverHeard: HealthManagerStatus['neverHeard'] = { count: 0, sample: [] };
@@ -87,6 +90,9 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
     if (sane) settings = next;
     else log.warn('health manager: ignored invalid settings', { settings: next });
   });
+  const valid = await validateInput('healthManager', input);
+  settings = valid.settings;
+  memory = (valid.memory as ManagerMemory | undefined) ?? initialMemory(settings);
   let published = '';
   for (;;) {
     const look = await looks.lookAtHealth({ taskQueue: workflowInfo().taskQueue });
