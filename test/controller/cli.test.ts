@@ -113,4 +113,39 @@ describe('the amphora CLI, run as a user runs it, against the real dev server an
       /^amphora: Cannot reach the Temporal server at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\)/,
     );
   });
+
+  it('shows the health manager, and says how to start one when none runs', async () => {
+    const none = await amphora(['amphora', 'health']);
+    expect(none.code).toBe(0);
+    expect(none.stdout.trim()).toBe(
+      `No health manager runs (health-manager-${orchestrator.taskQueue}): start a worker with AMPHORA_HEARTBEAT_KEY set.`,
+    );
+    const settings = { heartbeatTimeoutMs: 60_000, checkIntervalMs: 1_000, failoverThreshold: 5 };
+    const handle = await orchestrator.temporal.client.workflow.start('healthManager', {
+      taskQueue: orchestrator.taskQueue,
+      workflowId: `health-manager-${orchestrator.taskQueue}`,
+      args: [{ settings }],
+    });
+    try {
+      const shown = await amphora(['amphora', 'health']);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain(`Health manager health-manager-${orchestrator.taskQueue}`);
+      expect(shown.stdout).toMatch(/breaker: +CLOSED, 0 silent amphorae, threshold 5, opened 0 times/);
+      expect(shown.stdout).toMatch(/settings: +heartbeat timeout 60000 ms, looks every 1000 ms/);
+      expect(shown.stdout).toContain('FAILOVER_STOPPED: none');
+    } finally {
+      await handle.terminate('the test ends');
+    }
+  });
+
+  it('asks for an amphora or --stopped, not neither nor both', async () => {
+    const neither = await amphora(['amphora', 'failover']);
+    expect(neither.code).toBe(1);
+    expect(neither.stderr.trim()).toBe(
+      'amphora: Invalid id: Name the amphora to fail over, or use --stopped for every FAILOVER_STOPPED one.',
+    );
+    const both = await amphora(['amphora', 'failover', '00000000-0000-4000-8000-000000000000', '--stopped']);
+    expect(both.code).toBe(1);
+    expect(both.stderr.trim()).toBe('amphora: Invalid id: Give an amphora id or --stopped, not both.');
+  });
 });
