@@ -49,7 +49,10 @@ export interface HealthLook {
 export interface BreakerState {
   state: 'CLOSED' | 'OPEN';
   threshold?: number;
-  /** Amphorae silent at the last look, failover in progress and FAILOVER_STOPPED ones included. */
+  /**
+   * Amphorae quiet for more than half the timeout at the last look (what the breaker counts: a storm's silences are
+   * seen before the first one passes the timeout), failover in progress and FAILOVER_STOPPED ones included.
+   */
   silent: number;
   /** When it last opened (ISO). */
   openedAt?: string;

@@ -32,7 +32,19 @@ describe('health manager decisions', () => {
     );
     expect(ids(decision.failover)).toEqual(['a']);
     expect(decision.stop).toEqual([]);
-    expect(decision.breaker).toMatchObject({ state: 'CLOSED', silent: 1, threshold: 2, trips: 0 });
+    // The breaker counts those quiet for half the timeout: a and b.
+    expect(decision.breaker).toMatchObject({ state: 'CLOSED', silent: 2, threshold: 2, trips: 0 });
+  });
+
+  it('sees a storm whose silences cross the timeout over several looks before failing any over', () => {
+    // A partition: five amphorae whose last heartbeats were spread over one 10 s interval. At the look where the
+    // first passes the 60 s timeout, the others are 50 to 59 s quiet: the breaker opens at once, nothing is failed
+    // over, and the first is stopped.
+    const storm = [60_001, 58_000, 55_000, 52_000, 50_001].map((quiet, i) => amphora(`s${i}`, quiet));
+    const decision = decide(look(...storm, amphora('ok', 2_000)), initialMemory(SETTINGS), SETTINGS, at);
+    expect(decision.breaker).toMatchObject({ state: 'OPEN', silent: 5 });
+    expect(decision.failover).toEqual([]);
+    expect(ids(decision.stop)).toEqual(['s0']);
   });
 
   it('never fails over an amphora never heard, however long it was watched: it is reported instead', () => {

@@ -49,9 +49,10 @@ export const isSilent = (look: HealthLook, amphora: WatchedAmphora, settings: He
   amphora.heard && quietTooLong(look, amphora, settings);
 
 /**
- * Decides one look. An amphora is a candidate when it is silent (heard, then quiet past the timeout), not FAILOVER_STOPPED, and this silence was not acted
- * on. More silent amphorae than the threshold (those being failed over and the stopped ones count too: a partition
- * that outlasts one failover is still a partition) opens the breaker: candidates are stopped instead of failed over.
+ * Decides one look. An amphora is a candidate when it is silent (heard, then quiet past the timeout), not
+ * FAILOVER_STOPPED, and this silence was not acted on. More amphorae quiet for half the timeout than the threshold
+ * (those being failed over and the stopped ones count too: a partition that outlasts one failover is still a
+ * partition) opens the breaker: candidates are stopped instead of failed over.
  * A stopped amphora heard again is resumed (back to ALLOCATED), never failed over by itself.
  */
 export function decide(
@@ -63,12 +64,19 @@ export function decide(
   const watched = new Set(look.amphorae.map((amphora) => amphora.amphoraId));
   const actedOn = Object.fromEntries(Object.entries(memory.actedOn).filter(([id]) => watched.has(id)));
   const silent = look.amphorae.filter((amphora) => isSilent(look, amphora, settings));
+  // The breaker counts amphorae quiet for half the timeout. The last heartbeats of a mass silence (a partition) are
+  // spread over one interval, so their silences cross the timeout over several looks; counting only those past it,
+  // the first looks would fail over a few before the breaker saw the storm. The timeout exceeds two intervals (see
+  // health-config.ts), so every amphora of the storm is quiet for half of it before the first one passes it.
+  const quiet = look.amphorae.filter(
+    (amphora) => amphora.heard && look.at - amphora.lastHeardAt > settings.heartbeatTimeoutMs / 2,
+  );
   const threshold = settings.failoverThreshold;
-  const open = threshold !== undefined && silent.length > threshold;
+  const open = threshold !== undefined && quiet.length > threshold;
   const breaker: BreakerState = {
     state: open ? 'OPEN' : 'CLOSED',
     threshold,
-    silent: silent.length,
+    silent: quiet.length,
     trips: memory.breaker.trips + (open && memory.breaker.state === 'CLOSED' ? 1 : 0),
     openedAt: open && memory.breaker.state === 'CLOSED' ? nowIso : memory.breaker.openedAt,
   };
