@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
@@ -23,6 +23,8 @@ import {
 import { OPERATION_KINDS, operationShape, operationsAt, type OperationLevel, type OperationShape } from './operations';
 import { findServerPid } from './server-process';
 import { BENCH_NETWORKS, type BenchContext } from './context';
+import { healthPhase } from './health-phase';
+import { renderHealthTable } from './health-report';
 import { renderTable } from './report';
 import {
   interleaved,
@@ -41,6 +43,14 @@ import { BENCH_WORKER_OPTIONS, serverDynamicConfig } from './tuning';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const quick = process.argv.includes('--quick');
+/** `--only health` runs the health figures alone (the other phases run together: their ratios share a run). */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '') : undefined;
+if (only !== undefined && only !== 'health') {
+  process.stderr.write(`--only takes 'health' (got '${only}'): the other phases run together\n`);
+  process.exit(2);
+}
+const LATEST = join(PROJECT_DIR, 'bench', 'results', 'latest.json');
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const TIMING: Timing = {
@@ -198,8 +208,9 @@ async function stormPhase(cli: string) {
 }
 
 /**
- * `npm run bench [-- --quick]`: noop drivers on in-memory dev servers, results as ratios measured side by side.
- * Writes bench/results/latest.json and prints a markdown table; refuses to write when other programs took CPU.
+ * `npm run bench [-- --quick] [--only health]`: noop drivers on in-memory dev servers, results as ratios measured side
+ * by side. Writes bench/results/latest.json (with `--only health`, its `health` key alone) and prints markdown tables;
+ * refuses to write when other programs took CPU.
  */
 async function main(): Promise<void> {
   const logger = createLogger(process.env.AMPHORA_LOG_LEVEL ?? 'error');
@@ -211,9 +222,26 @@ async function main(): Promise<void> {
   say(`machine: load average ${loadBefore}, other processes use ${othersBefore} % of a core`);
   say(`mode ${quick ? 'quick' : 'full'}; dev server ${cli}`);
   const others = new OthersSampler();
+  const healthOptions = { startServer: () => startServer(cli), logger, quick, timing: TIMING, say };
+  if (only !== undefined) {
+    const health = await healthPhase(healthOptions);
+    process.stdout.write(`${renderHealthTable(health)}\n`);
+    const busyDuring = others.percent();
+    const machine = {
+      cpus: cpus().length,
+      node: process.version,
+      load_average_before: loadBefore,
+      others_cpu_percent_before: othersBefore,
+      others_cpu_percent_during: busyDuring,
+    };
+    // The other figures stay as the last full or quick run left them; the health ones carry their own machine.
+    const previous: object = existsSync(LATEST) ? (JSON.parse(readFileSync(LATEST, 'utf8')) as object) : {};
+    return writeResults({ ...previous, health: { ...health, machine } }, Math.max(othersBefore, busyDuring));
+  }
   const steady = await onFreshServer(cli, logger, steadyPhase);
   const { operations, shapes } = await onFreshServer(cli, logger, operationsPhase);
   const storms = await stormPhase(cli);
+  const health = await healthPhase(healthOptions);
   const busyDuring = others.percent();
 
   const { latency, throughput } = steady;
@@ -245,9 +273,14 @@ async function main(): Promise<void> {
     storm_real_boot: storms.realBoot,
     operations,
     operation_shapes: shapes,
+    health,
   };
-  process.stdout.write(`${renderTable(results)}\n`);
-  const busy = Math.max(othersBefore, busyDuring);
+  process.stdout.write(`${renderTable(results)}\n\n${renderHealthTable(health)}\n`);
+  writeResults(results, Math.max(othersBefore, busyDuring));
+}
+
+/** Writes bench/results/latest.json, unless other programs took enough CPU (`busy`) to move the figures. */
+function writeResults(results: object, busy: number): void {
   if (busy > BUSY_PERCENT) {
     say(
       `not writing results: other processes used ${busy} % of a core (more than ${BUSY_PERCENT} %), which moves ` +
@@ -256,9 +289,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const dir = join(PROJECT_DIR, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  mkdirSync(dirname(LATEST), { recursive: true });
+  writeFileSync(LATEST, `${JSON.stringify(results, null, 2)}\n`);
   say(`wrote ${join('bench', 'results', 'latest.json')}`);
 }
 
