@@ -270,6 +270,23 @@ export class LoadBalancerController {
     return readHealthManager(this.client, this.taskQueue);
   }
 
+  /**
+   * The amphorae the health manager of this controller's task queue left FAILOVER_STOPPED, with their load balancers
+   * (from visibility: a stop may take milliseconds to show).
+   */
+  async failoverStoppedAmphorae(): Promise<(Amphora & { loadBalancerId: string })[]> {
+    const query = `WorkflowType = 'loadBalancerEntity' AND ExecutionStatus = 'Running' AND TaskQueue = '${this.taskQueue}'`;
+    const found: (Amphora & { loadBalancerId: string })[] = [];
+    if (!PLAIN_ID.test(this.taskQueue)) return found;
+    for await (const execution of this.client.workflow.list({ query })) {
+      const record = execution.memo?.loadBalancer as PublicLoadBalancer | undefined;
+      for (const amphora of record?.amphorae ?? []) {
+        if (amphora.status === 'FAILOVER_STOPPED') found.push({ ...amphora, loadBalancerId: record?.id ?? '' });
+      }
+    }
+    return found;
+  }
+
   /** Amphorae of every live load balancer, or of one. */
   async listAmphorae(loadBalancerId?: string): Promise<Amphora[]> {
     if (loadBalancerId) return (await this.get(loadBalancerId))?.record.amphorae ?? [];

@@ -11,10 +11,7 @@ export function healthManagerRoutes({ controller }: ApiDependencies): Hono<ApiEn
   const routes = new Hono<ApiEnv>();
   routes.get('/', async (c) => {
     ensureAdmin(c.get('caller'));
-    const [manager, amphorae] = await Promise.all([
-      controller.healthManager(),
-      controller.listAmphorae().then((all) => all.filter((amphora) => amphora.status === 'FAILOVER_STOPPED')),
-    ]);
+    const [manager, amphorae] = await Promise.all([controller.healthManager(), controller.failoverStoppedAmphorae()]);
     return c.json({
       healthmanager: { ...view(manager), failover_stopped_amphorae: amphorae.map((amphora) => amphora.id) },
     });

@@ -13,9 +13,7 @@ export function healthCommand(amphora: Command): void {
     .action(async (options: { json?: boolean }) => {
       await withSession(async (session) => {
         const manager = await session.controller.healthManager();
-        const stopped = (await session.controller.listAmphorae()).filter(
-          (candidate) => candidate.status === 'FAILOVER_STOPPED',
-        );
+        const stopped = await session.controller.failoverStoppedAmphorae();
         emit(session, Boolean(options.json), { ...manager, failoverStopped: stopped.map((a) => a.id) }, () =>
           healthText(
             manager,
@@ -67,11 +65,10 @@ function healthText(manager: HealthManagerView, stopped: string[]): string {
  * @throws ControllerError when any failover did not end ACTIVE, naming each.
  */
 export async function failoverStopped(session: CliSession, json: boolean): Promise<void> {
-  const stopped = (await session.controller.listAmphorae()).filter((amphora) => amphora.status === 'FAILOVER_STOPPED');
+  const stopped = await session.controller.failoverStoppedAmphorae();
   const byLoadBalancer = new Map<string, string[]>();
   for (const amphora of stopped) {
-    const { loadBalancer } = await session.controller.requireAmphora(amphora.id);
-    byLoadBalancer.set(loadBalancer.id, [...(byLoadBalancer.get(loadBalancer.id) ?? []), amphora.id]);
+    byLoadBalancer.set(amphora.loadBalancerId, [...(byLoadBalancer.get(amphora.loadBalancerId) ?? []), amphora.id]);
   }
   const write = json ? () => undefined : session.out;
   write(`${stopped.length} FAILOVER_STOPPED amphorae on ${byLoadBalancer.size} load balancers`);
