@@ -177,7 +177,11 @@ describe('the probe through the gateway in namespaces', () => {
     expect(report.sent).toBe(report.succeeded + report.failed);
     expect(report.answers).toEqual(new Map([['m1', report.succeeded]]));
     expect(report.failed).toBeGreaterThan(5);
-    expect(report.failures.get('refused')).toBe(report.failed);
+    // Every failure is a refusal while nothing listened, but for at most one request that was in flight when the
+    // member stopped: its connection was cut (CI saw 39 refusals of 40 once).
+    const cut = (report.failures.get('reset') ?? 0) + (report.failures.get('http-error') ?? 0);
+    expect(cut).toBeLessThanOrEqual(1);
+    expect((report.failures.get('refused') ?? 0) + cut).toBe(report.failed);
     expect(report.failedOutsideFailovers).toBe(0);
     // No answer while nothing listened; answers again one interval (plus a request) after the member was ready.
     expect(report.longestGapMs).toBeGreaterThanOrEqual(Math.floor(outageMs));
