@@ -1,5 +1,5 @@
 import { healthManagerWorkflowId, healthStatusQuery, type HealthManagerStatus } from '../../src/contracts';
-import { roundRobinCheck, startProbe } from '../../src/drivers/local/traffic';
+import { roundRobinCheck, startProbe, type Probe } from '../../src/drivers/local/traffic';
 import { eventually } from '../drivers/expect-error';
 import { recordDataplane } from './report';
 import {
@@ -33,6 +33,15 @@ const managerStatus = () =>
   world()
     .temporal.client.workflow.getHandle(healthManagerWorkflowId(world().taskQueue))
     .query<HealthManagerStatus>(healthStatusQuery);
+
+/** Ends the probe's failover window once the VIP answers again, then stops it a second later. */
+async function endOnceAnswering(probe: Probe) {
+  const answered = probe.report().succeeded;
+  await eventually(() => Promise.resolve(probe.report().succeeded > answered + 5 ? true : undefined), 20_000, 20);
+  probe.markFailoverEnd();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  return probe.stop();
+}
 
 describe('data plane, health manager', () => {
   it("records a serving amphora's heartbeats, with its haproxy's view of the members", async () => {
@@ -86,11 +95,7 @@ describe('data plane, health manager', () => {
       const status = (body.loadbalancer as { provisioning_status: string }).provisioning_status;
       return status === 'ACTIVE' && !amphorae.some((amphora) => amphora.id === dead.id) ? amphorae : undefined;
     }, 60_000);
-    const answered = probe.report().succeeded;
-    await eventually(() => Promise.resolve(probe.report().succeeded > answered + 5 ? true : undefined), 20_000, 20);
-    probe.markFailoverEnd();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const report = await probe.stop();
+    const report = await endOnceAnswering(probe);
 
     const detectionMs = Date.parse(started.at) - killedAt;
     recordDataplane({
@@ -156,11 +161,7 @@ describe('data plane, health manager', () => {
           ? amphorae
           : undefined;
       }, 60_000);
-      const answered = probe.report().succeeded;
-      await eventually(() => Promise.resolve(probe.report().succeeded > answered + 5 ? true : undefined), 20_000, 20);
-      probe.markFailoverEnd();
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const report = await probe.stop();
+      const report = await endOnceAnswering(probe);
       recordDataplane({
         requests: report.sent,
         failedOutsideFailovers: report.failedOutsideFailovers,
