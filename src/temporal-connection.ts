@@ -15,7 +15,7 @@ export async function connectToTemporal<T>(
     return await connect(options);
   } catch (err) {
     throw new Error(
-      `Cannot reach the Temporal server at ${options.address} (TEMPORAL_ADDRESS): ${err instanceof Error ? err.message : String(err)}. Start one with ./temporal-dev.sh up, or point TEMPORAL_ADDRESS at yours.`,
+      `Cannot reach the Temporal server at ${options.address} (TEMPORAL_ADDRESS): ${err instanceof Error ? err.message : String(err)}. Start one with ./temporal-dev.sh up (dev server) or ./temporal-cluster.sh up (cluster; ./temporal-cluster.sh status shows what runs), or point TEMPORAL_ADDRESS at yours.`,
       { cause: err },
     );
   }

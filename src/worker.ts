@@ -6,6 +6,7 @@ import type { AppConfig } from './config';
 import { createDrivers, type Drivers } from './drivers';
 import type { Logger } from './logger';
 import { connectToTemporal } from './temporal-connection';
+import { checkTemporalReady } from './temporal-readiness';
 import { ensureHealthManager } from './controller/health/ensure';
 import { openHeartbeatStore } from './controller/health/store';
 
@@ -45,6 +46,13 @@ export async function startWorker(
     drivers.close();
     throw err;
   });
+  await checkTemporalReady(connection, address ?? 'localhost:7233', config.temporal.namespace).catch(
+    async (err: unknown) => {
+      drivers.close();
+      await connection.close();
+      throw err;
+    },
+  );
   // The orphan sweeper's activities ask Temporal which load balancers are live; connected on first use.
   const clientConnection = Connection.lazy(config.temporal.connectionOptions);
   const dataConverter = dataConverterFor(config.codecKeys);

@@ -2,12 +2,24 @@ import { Client, Connection } from '@temporalio/client';
 import { dataConverterFor } from '../codec';
 import type { AppConfig } from '../config';
 import { connectToTemporal } from '../temporal-connection';
+import { checkTemporalReady } from '../temporal-readiness';
 
-/** A Temporal client on the configured server and namespace, with a readable error when it cannot connect. */
+/**
+ * A Temporal client on the configured server and namespace, with a readable error when it cannot connect or the
+ * namespace lacks what the workflows need.
+ */
 export async function connectClient(config: AppConfig): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await connectToTemporal(config, (options) =>
     Connection.connect({ ...options, connectTimeout: '5s' }),
   );
+  await checkTemporalReady(
+    connection,
+    config.temporal.connectionOptions.address ?? 'localhost:7233',
+    config.temporal.namespace,
+  ).catch(async (err: unknown) => {
+    await connection.close();
+    throw err;
+  });
   const dataConverter = dataConverterFor(config.codecKeys);
   return {
     client: new Client({ connection, namespace: config.temporal.namespace, dataConverter }),

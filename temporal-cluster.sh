@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# The production topology on one machine: Temporal's own server (not the dev server) as four processes (frontend,
+# history, matching, worker) on a PostgreSQL of its own, the shape operators scale out across hosts.
+#
+#   ./temporal-cluster.sh install   find or build the pinned temporal-server and temporal-sql-tool, print their paths
+#   ./temporal-cluster.sh up        start PostgreSQL, set up or upgrade the schemas, start the four services, create
+#                                   the namespace and our search attributes; waits until the frontend answers
+#   ./temporal-cluster.sh down      stop the services, then PostgreSQL (the data stays)
+#   ./temporal-cluster.sh status    say what runs; exit 3 when something is down
+#   ./temporal-cluster.sh address   print the frontend's address (for TEMPORAL_ADDRESS)
+#   ./temporal-cluster.sh kill SERVICE     kill -9 one service (frontend, history, matching, worker): for chaos tests
+#   ./temporal-cluster.sh start SERVICE    start one service again after a kill
+#   ./temporal-cluster.sh restart-db       stop PostgreSQL at once (fast shutdown) and start it again
+#   ./temporal-cluster.sh reset     down, then remove the cluster's state (database included)
+#
+# Environment (all optional):
+#   TEMPORAL_CLUSTER_PORT         frontend gRPC port (7433); history, matching and worker take the next three,
+#                                 their membership ports are 100 above, the frontend's HTTP port 10 above
+#   TEMPORAL_CLUSTER_METRICS_PORT first Prometheus port (9433): frontend, history, matching, worker in that order
+#   TEMPORAL_CLUSTER_DB_PORT      PostgreSQL port on 127.0.0.1 (55432)
+#   TEMPORAL_CLUSTER_SHARDS       history shards, fixed when the database is made (4)
+#   TEMPORAL_CLUSTER_NAMESPACE    namespace to create (default)
+#   TEMPORAL_CLUSTER_STATE_DIR    database, logs and pid files (.temporal/cluster)
+#   TEMPORAL_SERVER_BIN, TEMPORAL_SQL_TOOL_BIN   binaries to use instead of building them
+set -euo pipefail
+
+readonly TEMPORAL_SERVER_VERSION="1.29.1"
+readonly SERVER_MODULE="go.temporal.io/server"
+readonly SERVICES=(history matching frontend worker)
+
+project_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+state_dir="${TEMPORAL_CLUSTER_STATE_DIR:-$project_dir/.temporal/cluster}"
+bin_dir="$project_dir/.temporal/bin"
+config_dir="$project_dir/cluster/config"
+port="${TEMPORAL_CLUSTER_PORT:-7433}"
+metrics_port="${TEMPORAL_CLUSTER_METRICS_PORT:-9433}"
+db_port="${TEMPORAL_CLUSTER_DB_PORT:-55432}"
+shards="${TEMPORAL_CLUSTER_SHARDS:-4}"
+namespace="${TEMPORAL_CLUSTER_NAMESPACE:-default}"
+pg_data="$state_dir/postgres"
+pg_socket_dir="$state_dir/postgres-socket"
+pg_log="$state_dir/postgres.log"
+password_file="$state_dir/db-password"
+dynamic_config_file="$state_dir/dynamicconfig.yaml"
+
+say() { printf 'temporal-cluster: %s\n' "$*" >&2; }
+die() {
+  say "error: $*"
+  exit 1
+}
+
+# --- binaries -----------------------------------------------------------------------------------------------------
+
+server_bin() { printf '%s\n' "${TEMPORAL_SERVER_BIN:-$bin_dir/temporal-server-$TEMPORAL_SERVER_VERSION}"; }
+sql_tool_bin() { printf '%s\n' "${TEMPORAL_SQL_TOOL_BIN:-$bin_dir/temporal-sql-tool-$TEMPORAL_SERVER_VERSION}"; }
+
+# Builds one command of the pinned server module into $bin_dir under `name`.
+go_build_pinned() {
+  local package="$1" name="$2"
+  command -v go >/dev/null 2>&1 ||
+    die "Go is not installed, and $name is missing. Install Go >= 1.24, or set TEMPORAL_SERVER_BIN and TEMPORAL_SQL_TOOL_BIN."
+  local build_dir
+  build_dir="$(mktemp -d)"
+  local -a env_for_install=("GOBIN=$build_dir")
+  if [[ "$(go env GOSUMDB)" != "off" ]] && ! curl -fsS --max-time 5 -o /dev/null "https://sum.golang.org/latest" 2>/dev/null; then
+    # As for the dev server's CLI: only the module proxy answers here; this install alone skips the checksum database.
+    env_for_install+=("GOSUMDB=off")
+  fi
+  say "building $name from $SERVER_MODULE@v$TEMPORAL_SERVER_VERSION with go install (first time only, several minutes)..."
+  local started=$SECONDS
+  env "${env_for_install[@]}" go install "$SERVER_MODULE/$package@v$TEMPORAL_SERVER_VERSION" >&2 ||
+    die "go install $SERVER_MODULE/$package@v$TEMPORAL_SERVER_VERSION failed (see above). Check that the Go module proxy is reachable (go env GOPROXY)."
+  mkdir -p "$bin_dir"
+  mv "$build_dir/$(basename "$package")" "$bin_dir/$name"
+  rmdir "$build_dir"
+  say "built $bin_dir/$name in $((SECONDS - started)) s"
+}
+
+ensure_binaries() {
+  if [[ -n "${TEMPORAL_SERVER_BIN:-}" ]]; then
+    [[ -x "$TEMPORAL_SERVER_BIN" ]] || die "TEMPORAL_SERVER_BIN=$TEMPORAL_SERVER_BIN is not an executable file."
+  elif [[ ! -x "$(server_bin)" ]]; then
+    go_build_pinned cmd/server "temporal-server-$TEMPORAL_SERVER_VERSION"
+  fi
+  if [[ -n "${TEMPORAL_SQL_TOOL_BIN:-}" ]]; then
+    [[ -x "$TEMPORAL_SQL_TOOL_BIN" ]] || die "TEMPORAL_SQL_TOOL_BIN=$TEMPORAL_SQL_TOOL_BIN is not an executable file."
+  elif [[ ! -x "$(sql_tool_bin)" ]]; then
+    go_build_pinned cmd/tools/sql "temporal-sql-tool-$TEMPORAL_SERVER_VERSION"
+  fi
+}
+
+# The module's own schema files (the ones its server checks against at start).
+schema_dir() {
+  local dir
+  dir="$(cd "$project_dir" && GOFLAGS=-mod=mod go mod download -json "$SERVER_MODULE@v$TEMPORAL_SERVER_VERSION" 2>/dev/null |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "$dir/schema/postgresql/v12" ]] ||
+    die "the schemas of $SERVER_MODULE@v$TEMPORAL_SERVER_VERSION were not found (go mod download failed?). Run: go mod download $SERVER_MODULE@v$TEMPORAL_SERVER_VERSION"
+  printf '%s\n' "$dir/schema/postgresql/v12"
+}
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------------------
+
+pg_bin_dir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [[ -z "$dir" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's PostgreSQL (apt-get install postgresql)..."
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2 ||
+      die "apt-get install postgresql failed (see above)."
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  fi
+  [[ -x "$dir/postgres" ]] || die "PostgreSQL is not installed. Install it (Debian: apt-get install postgresql) and run this again."
+  printf '%s\n' "$dir"
+}
+
+# PostgreSQL refuses to run as root: as root, its files belong to, and it runs as, Debian's `postgres` user.
+as_db_owner() {
+  if [[ "$(id -u)" == 0 ]]; then
+    id postgres >/dev/null 2>&1 || die "running as root needs the 'postgres' user that Debian's postgresql package creates."
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+psql_admin() { as_db_owner "$(pg_bin_dir)/psql" -h "$pg_socket_dir" -p "$db_port" -U postgres -d postgres -XAtq "$@"; }
+
+db_running() { as_db_owner "$(pg_bin_dir)/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; }
+
+init_db() {
+  [[ -f "$pg_data/PG_VERSION" ]] && return 0
+  local bin
+  bin="$(pg_bin_dir)"
+  mkdir -p "$pg_data" "$pg_socket_dir"
+  touch "$pg_log"
+  chmod 700 "$pg_data" "$pg_socket_dir"
+  if [[ "$(id -u)" == 0 ]]; then chown postgres: "$pg_data" "$pg_socket_dir" "$pg_log"; fi
+  say "creating a PostgreSQL database cluster in $pg_data"
+  # Over TCP only with the password; the socket lives in a folder only the database's owner may open.
+  as_db_owner "$bin/initdb" -D "$pg_data" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 >/dev/null ||
+    die "initdb failed for $pg_data"
+  (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$password_file")
+}
+
+start_db() {
+  db_running && return 0
+  local bin
+  bin="$(pg_bin_dir)"
+  as_db_owner "$bin/pg_ctl" -D "$pg_data" -l "$pg_log" -w -t 60 \
+    -o "-p $db_port -k $pg_socket_dir -c listen_addresses=127.0.0.1" start >/dev/null ||
+    die "PostgreSQL did not start (log: $pg_log). Is port $db_port taken? Set TEMPORAL_CLUSTER_DB_PORT."
+}
+
+stop_db() {
+  db_running || return 0
+  as_db_owner "$(pg_bin_dir)/pg_ctl" -D "$pg_data" -m "${1:-smart}" -w -t 60 stop >/dev/null
+}
+
+# The password goes through the environment, never the command line (ps shows that to every user).
+sql_tool() {
+  SQL_PASSWORD="$(cat "$password_file")" "$(sql_tool_bin)" --plugin postgres12 --ep 127.0.0.1 -p "$db_port" -u temporal "$@"
+}
+
+# The role, both databases and their schemas; update-schema applies only the versions a database lacks, so an
+# upgraded server module upgrades the schema here.
+ensure_schema() {
+  local password schemas
+  password="$(cat "$password_file")"
+  if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'temporal'")" ]]; then
+    # On stdin, not the command line, so the password never shows in the process list.
+    printf "CREATE ROLE temporal LOGIN CREATEDB PASSWORD '%s'\n" "$password" | psql_admin >/dev/null
+  fi
+  schemas="$(schema_dir)"
+  local database kind
+  for database in temporal temporal_visibility; do
+    kind=temporal
+    [[ "$database" == temporal_visibility ]] && kind=visibility
+    if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$database'")" ]]; then
+      sql_tool --db "$database" create-database >/dev/null 2>&1 || die "could not create database $database"
+      sql_tool --db "$database" setup-schema -v 0.0 >/dev/null 2>&1 || die "could not set up the schema of $database"
+    fi
+    sql_tool --db "$database" update-schema -d "$schemas/$kind/versioned" >"$state_dir/schema-$database.log" 2>&1 ||
+      die "update-schema of $database failed (log: $state_dir/schema-$database.log)"
+  done
+}
+
+# --- services -----------------------------------------------------------------------------------------------------
+
+service_index() {
+  case "$1" in
+    frontend) echo 0 ;;
+    history) echo 1 ;;
+    matching) echo 2 ;;
+    worker) echo 3 ;;
+    *) die "unknown service '$1'. Use one of: frontend, history, matching, worker." ;;
+  esac
+}
+
+pid_file() { printf '%s\n' "$state_dir/$1.pid"; }
+
+service_pid() {
+  local file pid
+  file="$(pid_file "$1")"
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file")"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && grep -q temporal-server "/proc/$pid/cmdline" 2>/dev/null; then
+    printf '%s\n' "$pid"
+    return 0
+  fi
+  rm -f "$file"
+  return 1
+}
+
+# The dev server's dynamic config (temporal-dev.sh is its one home) as the server's YAML file, plus what start-dev
+# sets on its own that our workers rely on.
+write_dynamic_config() {
+  local line key value
+  {
+    echo "# Written by temporal-cluster.sh from temporal-dev.sh's dynamic config; edits here are overwritten at up."
+    while IFS= read -r line; do
+      [[ -z "$line" ]] && continue
+      key="${line%%=*}"
+      value="${line#*=}"
+      printf '%s:\n  - value: %s\n' "$key" "$value"
+    done < <("$project_dir/temporal-dev.sh" dynamic-config)
+    # Search attributes registered by `up` are usable at once, as on the dev server, not after the cache's minute.
+    printf 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n'
+  } >"$dynamic_config_file"
+}
+
+export_service_env() {
+  local index
+  index="$(service_index "$1")"
+  export TEMPORAL_CLUSTER_DB_PORT="$db_port" TEMPORAL_CLUSTER_SHARDS="$shards"
+  export TEMPORAL_CLUSTER_DB_PASSWORD
+  TEMPORAL_CLUSTER_DB_PASSWORD="$(cat "$password_file")"
+  export TEMPORAL_CLUSTER_FRONTEND_PORT="$port" TEMPORAL_CLUSTER_HISTORY_PORT="$((port + 1))"
+  export TEMPORAL_CLUSTER_MATCHING_PORT="$((port + 2))" TEMPORAL_CLUSTER_WORKER_PORT="$((port + 3))"
+  export TEMPORAL_CLUSTER_FRONTEND_MEMBERSHIP_PORT="$((port + 100))" TEMPORAL_CLUSTER_HISTORY_MEMBERSHIP_PORT="$((port + 101))"
+  export TEMPORAL_CLUSTER_MATCHING_MEMBERSHIP_PORT="$((port + 102))" TEMPORAL_CLUSTER_WORKER_MEMBERSHIP_PORT="$((port + 103))"
+  export TEMPORAL_CLUSTER_HTTP_PORT="$((port + 10))"
+  export TEMPORAL_CLUSTER_METRICS_PORT="$((metrics_port + index))"
+  export TEMPORAL_CLUSTER_DYNAMIC_CONFIG="$dynamic_config_file"
+}
+
+start_service() {
+  local service="$1" pid
+  if pid="$(service_pid "$service")"; then
+    return 0
+  fi
+  (
+    export_service_env "$service"
+    nohup "$(server_bin)" --root / --config "$config_dir" --env cluster --allow-no-auth start --service "$service" \
+      >>"$state_dir/$service.log" 2>&1 &
+    printf '%s\n' "$!" >"$(pid_file "$service")"
+  )
+  say "started $service (pid $(cat "$(pid_file "$service")"), log $state_dir/$service.log)"
+}
+
+stop_service() {
+  local service="$1" pid
+  pid="$(service_pid "$service")" || return 0
+  kill "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 20))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      say "$service (pid $pid) ignored SIGTERM for 20 s; sending SIGKILL"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    sleep 0.2
+  done
+  rm -f "$(pid_file "$service")"
+}
+
+cli() { "$("$project_dir/temporal-dev.sh" path | tail -n 1)" "$@"; }
+
+frontend_answers() { cli operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; }
+
+wait_for_frontend() {
+  local deadline=$((SECONDS + ${1:-90})) service
+  until frontend_answers; do
+    for service in "${SERVICES[@]}"; do
+      service_pid "$service" >/dev/null || {
+        tail -n 20 "$state_dir/$service.log" >&2 || true
+        die "$service exited at start (log: $state_dir/$service.log). Is one of ports $port-$((port + 3)), $((port + 100))-$((port + 103)) or $metrics_port-$((metrics_port + 3)) taken? Set TEMPORAL_CLUSTER_PORT / TEMPORAL_CLUSTER_METRICS_PORT."
+      }
+    done
+    ((SECONDS < deadline)) || die "the frontend did not answer on 127.0.0.1:$port within ${1:-90} s (logs in $state_dir)"
+    sleep 0.5
+  done
+}
+
+ensure_namespace() {
+  local address="127.0.0.1:$port"
+  if ! cli operator namespace describe --address "$address" --namespace "$namespace" >/dev/null 2>&1; then
+    cli operator namespace create --address "$address" --namespace "$namespace" --retention 72h >/dev/null ||
+      die "could not create namespace $namespace"
+    say "created namespace $namespace"
+  fi
+  local existing attribute
+  # A namespace is usable a moment after it is created (the frontend's namespace cache refreshes).
+  for _ in $(seq 1 60); do
+    existing="$(cli operator search-attribute list --address "$address" --namespace "$namespace" 2>/dev/null)" && break
+    sleep 0.5
+  done
+  while IFS= read -r attribute; do
+    [[ -z "$attribute" ]] && continue
+    if ! grep -qE "^[[:space:]]*${attribute%%=*}[[:space:]]" <<<"$existing"; then
+      cli operator search-attribute create --address "$address" --namespace "$namespace" \
+        --name "${attribute%%=*}" --type "${attribute#*=}" >/dev/null ||
+        die "could not register search attribute ${attribute%%=*} in namespace $namespace"
+      say "registered search attribute ${attribute%%=*} (${attribute#*=})"
+    fi
+  done < <("$project_dir/temporal-dev.sh" search-attributes)
+}
+
+# --- commands -----------------------------------------------------------------------------------------------------
+
+cmd_install() {
+  ensure_binaries
+  say "server:   $(server_bin)"
+  say "sql tool: $(sql_tool_bin)"
+  "$(server_bin)" --version
+}
+
+cmd_up() {
+  ensure_binaries
+  mkdir -p "$state_dir"
+  init_db
+  start_db
+  ensure_schema
+  write_dynamic_config
+  local service
+  for service in "${SERVICES[@]}"; do start_service "$service"; done
+  wait_for_frontend 120
+  ensure_namespace
+  say "up: frontend 127.0.0.1:$port (TEMPORAL_ADDRESS=127.0.0.1:$port), $shards history shards, PostgreSQL on 127.0.0.1:$db_port"
+  say "metrics: http://127.0.0.1:$metrics_port/metrics (frontend) to :$((metrics_port + 3)) (worker)"
+  say "stop it with: ./temporal-cluster.sh down"
+}
+
+cmd_down() {
+  local service
+  for service in frontend worker matching history; do stop_service "$service"; done
+  if [[ -f "$pg_data/PG_VERSION" ]]; then stop_db fast; fi
+  say "down"
+}
+
+cmd_status() {
+  local service pid down=0
+  for service in "${SERVICES[@]}"; do
+    if pid="$(service_pid "$service")"; then
+      say "$service: running (pid $pid)"
+    else
+      say "$service: not running"
+      down=1
+    fi
+  done
+  if [[ -f "$pg_data/PG_VERSION" ]] && db_running; then
+    say "postgresql: running on 127.0.0.1:$db_port"
+  else
+    say "postgresql: not running"
+    down=1
+  fi
+  ((down == 0)) || return 3
+}
+
+cmd_kill() {
+  local service="${1:-}" pid
+  service_index "$service" >/dev/null
+  pid="$(service_pid "$service")" || die "$service is not running"
+  kill -9 "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  rm -f "$(pid_file "$service")"
+  say "killed $service (pid $pid) with SIGKILL"
+}
+
+cmd_restart_db() {
+  stop_db immediate
+  start_db
+  say "restarted PostgreSQL"
+}
+
+cmd_reset() {
+  cmd_down
+  rm -rf "$state_dir"
+  say "removed $state_dir"
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  up) cmd_up ;;
+  down | stop) cmd_down ;;
+  status) cmd_status ;;
+  address) printf '127.0.0.1:%s\n' "$port" ;;
+  kill) cmd_kill "${2:-}" ;;
+  start)
+    service_index "${2:-}" >/dev/null
+    start_service "$2"
+    ;;
+  restart-db) cmd_restart_db ;;
+  reset) cmd_reset ;;
+  -h | --help | help | "") sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1'. Use one of: install, up, down, status, address, kill, start, restart-db, reset." ;;
+esac
