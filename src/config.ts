@@ -77,6 +77,17 @@ const EnvSchema = z.object({
   AMPHORA_WORKER_MAX_ACTIVITIES: positiveInt.default(1000),
   AMPHORA_WORKER_MAX_WORKFLOW_TASKS: positiveInt.default(200),
   AMPHORA_WORKER_SHUTDOWN_GRACE_MS: wholeNumberVariable(0, 'milliseconds >= 0').default(30_000),
+  AMPHORA_WORKER_BUILD_ID: z
+    .string()
+    .regex(/^[\w.+-]{1,255}$/, 'expected a build id of letters, digits and . _ + - (a release tag or a commit)')
+    .optional()
+    .describe(
+      'turns on Worker Versioning: this worker serves build AMPHORA_WORKER_BUILD_ID of AMPHORA_WORKER_DEPLOYMENT',
+    ),
+  AMPHORA_WORKER_DEPLOYMENT: z
+    .string()
+    .regex(/^[\w-]{1,255}$/, 'expected a deployment name of letters, digits, _ and -')
+    .default('amphora-orchestrator'),
 });
 
 /** Which drivers a worker uses and how the noop ones keep state. */
@@ -109,7 +120,16 @@ export interface AppConfig {
    * Worker concurrency, and how long a stopping worker lets running activities finish before it cancels them (the
    * SDK's default, 0, cancels them at once).
    */
-  worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; shutdownGraceMs: number };
+  worker: {
+    maxConcurrentActivities: number;
+    maxConcurrentWorkflowTasks: number;
+    shutdownGraceMs: number;
+    /**
+     * Worker Versioning: the worker deployment and build this worker serves. Operations are pinned to the build that
+     * started them; absent, the worker is unversioned and workflow changes need `patched()`.
+     */
+    deployment?: { name: string; buildId: string };
+  };
   controller: ControllerSettings;
   /**
    * Keys that encrypt workflow payloads (AMPHORA_CODEC_KEYS or AMPHORA_CODEC_KEY_FILE); without them, payloads such as
@@ -168,6 +188,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxConcurrentActivities: vars.AMPHORA_WORKER_MAX_ACTIVITIES,
       maxConcurrentWorkflowTasks: vars.AMPHORA_WORKER_MAX_WORKFLOW_TASKS,
       shutdownGraceMs: vars.AMPHORA_WORKER_SHUTDOWN_GRACE_MS,
+      ...(vars.AMPHORA_WORKER_BUILD_ID
+        ? { deployment: { name: vars.AMPHORA_WORKER_DEPLOYMENT, buildId: vars.AMPHORA_WORKER_BUILD_ID } }
+        : {}),
     },
     controller: parseControllerSettings(present),
     codecKeys: codecKeysFromEnv(present),

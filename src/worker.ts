@@ -75,6 +75,7 @@ export async function startWorker(
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: config.worker.shutdownGraceMs,
+    ...deploymentOptions(config.worker.deployment),
     ...options.worker,
   });
   logger.info(
@@ -110,6 +111,23 @@ export async function startWorker(
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
+    },
+  };
+}
+
+/**
+ * Worker Versioning: a versioned worker takes the workflows routed to its build. Operations are PINNED (each finishes
+ * on the build that started it, so a change to their code needs no `patched()`); the long-lived workflows (the
+ * entity per load balancer, the health manager, the sweeper) declare AUTO_UPGRADE themselves and move to the current
+ * build, so their changes still need `patched()`.
+ */
+function deploymentOptions(deployment: AppConfig['worker']['deployment']): Partial<WorkerOptions> {
+  if (!deployment) return {};
+  return {
+    workerDeploymentOptions: {
+      version: { deploymentName: deployment.name, buildId: deployment.buildId },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'PINNED',
     },
   };
 }
