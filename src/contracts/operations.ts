@@ -76,3 +76,12 @@ export type WorkflowOf<N extends OperationName> = Operations[N]['workflow'];
  * manager, which is about no one load balancer.
  */
 export type ValidatedWorkflow = Exclude<WorkflowOf<OperationName>, 'loadBalancerEntity'> | 'healthManager';
+
+/**
+ * How the long-lived workflows (the entity per load balancer, the catalog, the health manager) are started under
+ * Worker Versioning: they move to each new current build, where an operation stays on the build that started it
+ * (the workers' default, PINNED). Their code changes therefore still need `patched()`. Set at start rather than in
+ * the workflow's definition: the SDK's setWorkflowOptions at module level hung the reusable V8 context (1.24).
+ * Unversioned workers ignore it.
+ */
+export const LONG_LIVED_VERSIONING = 'AUTO_UPGRADE' as const;

@@ -12,6 +12,7 @@ import {
   FailureTypes,
   type CatalogChange,
   type CatalogState,
+  LONG_LIVED_VERSIONING,
 } from '../contracts';
 import type { QuotaLimits } from '../models';
 import { catalogEntity } from '../workflows/catalog';
@@ -59,6 +60,7 @@ export class CatalogController {
       workflowId: catalogWorkflowId(this.taskQueue),
       args: [{}],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      versioningOverride: LONG_LIVED_VERSIONING,
     });
     const deadline = Date.now() + waitMs;
     try {

@@ -29,6 +29,7 @@ import {
   type LoadBalancerRecord,
   type LoadBalancerView,
   type TreeChange,
+  LONG_LIVED_VERSIONING,
 } from '../contracts';
 import { loadBalancerEntity } from '../workflows/load-balancer-entity';
 import { isDeadline } from './deadline';
@@ -114,6 +115,7 @@ export class LoadBalancerController {
           { key: ObjectIdsAttribute, value: [] },
         ],
         memo: { loadBalancer: publicRecord(record) },
+        versioningOverride: LONG_LIVED_VERSIONING,
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

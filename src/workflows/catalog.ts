@@ -8,7 +8,6 @@ import {
   setHandler,
   upsertMemo,
   workflowInfo,
-  setWorkflowOptions,
 } from '@temporalio/workflow';
 import {
   applyCatalogChange,
@@ -72,7 +71,3 @@ export async function catalogEntity(input: { state?: CatalogState }): Promise<vo
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   await makeContinueAsNewFunc<typeof catalogEntity>({ memo: { catalog: state } })({ state });
 }
-
-// Long-lived: under Worker Versioning it moves to each new build (its changes need patched()), where operations stay
-// pinned to the build that started them.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, catalogEntity);

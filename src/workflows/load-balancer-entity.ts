@@ -6,7 +6,6 @@ import {
   isCancellation,
   makeContinueAsNewFunc,
   workflowInfo,
-  setWorkflowOptions,
 } from '@temporalio/workflow';
 import { FailureTypes, type LoadBalancerEntityInput, type LoadBalancerRecord } from '../contracts';
 import { LoadBalancerEntity } from './entity/load-balancer';
@@ -70,7 +69,3 @@ export async function loadBalancerEntity(input: LoadBalancerEntityInput): Promis
     });
   }
 }
-
-// Long-lived: under Worker Versioning it moves to each new build (its changes need patched()), where operations stay
-// pinned to the build that started them.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, loadBalancerEntity);

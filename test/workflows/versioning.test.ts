@@ -7,6 +7,8 @@ import { createNoopDrivers, type NoopDrivers } from '../../src/drivers';
 import { createLogger } from '../../src/logger';
 import { amphoraName, type LoadBalancer } from '../../src/models';
 import { startWorker, type RunningWorker } from '../../src/worker';
+import { entityWorkflowId } from '../../src/contracts';
+import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { createLoadBalancer } from '../../src/workflows';
 import { bundleWorkflows } from '../harness/bundle';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../harness/temporal';
@@ -76,8 +78,18 @@ describe('Worker Versioning: deploying changed workflow code while operations ru
 
     await deploy('A', buildA);
     const onA = await startCreates();
+    // A load balancer's entity, started through the controller as the API does: long-lived, it must move to B.
+    const controller = new LoadBalancerController(temporal.client, taskQueue);
+    const entityRequest = createRequest({ timing });
+    await controller.create(entityRequest);
+    const entityActive = () =>
+      eventually(async () => {
+        const view = await controller.get(entityRequest.loadBalancerId);
+        return view && !view.current && view.record.provisioningStatus === 'ACTIVE' ? view.record : undefined;
+      }, 60_000);
+    await entityActive();
     // Every A create is booting its two amphorae (mid-flight, past the swapped steps) when B is deployed.
-    await eventually(() => Promise.resolve(serversIn(clouds.A).length === 2 * CREATES_PER_BUILD ? true : undefined));
+    await eventually(() => Promise.resolve(serversIn(clouds.A).length >= 2 * CREATES_PER_BUILD ? true : undefined));
     await deploy('B', buildB);
     const onB = await startCreates();
 
@@ -97,10 +109,25 @@ describe('Worker Versioning: deploying changed workflow code while operations ru
         });
       }
     }
-    // Each build's activities ran on its own workers: its cloud holds exactly its load balancers' amphorae.
-    const amphoraeOf = (lbs: LoadBalancer[]) => lbs.flatMap((lb) => lb.amphorae.map((a) => amphoraName(a.id))).sort();
-    expect(serversIn(clouds.A)).toEqual(amphoraeOf(results.slice(0, CREATES_PER_BUILD)));
-    expect(serversIn(clouds.B)).toEqual(amphoraeOf(results.slice(CREATES_PER_BUILD)));
+    // Each build's activities ran on its own workers: an amphora is in the cloud of the build its create ran on.
+    const amphoraeOf = (lbs: LoadBalancer[]) => lbs.flatMap((lb) => lb.amphorae.map((a) => amphoraName(a.id)));
+    const [fromA, fromB] = [
+      amphoraeOf(results.slice(0, CREATES_PER_BUILD)),
+      amphoraeOf(results.slice(CREATES_PER_BUILD)),
+    ];
+    expect(serversIn(clouds.A)).toEqual(expect.arrayContaining(fromA));
+    expect(serversIn(clouds.B)).toEqual(expect.arrayContaining(fromB));
+    expect(serversIn(clouds.A).filter((name) => fromB.includes(name))).toEqual([]);
+    expect(serversIn(clouds.B).filter((name) => fromA.includes(name))).toEqual([]);
+
+    // The entity auto-upgrades: its tasks ran on A, then on B once B was current (a change after the deploy).
+    await controller.update(entityRequest.loadBalancerId, { description: 'changed after build B' });
+    await entityActive();
+    const entity = await workflowTaskBuilds(
+      temporal.client.workflow.getHandle(entityWorkflowId(entityRequest.loadBalancerId)),
+    );
+    expect(entity).toEqual({ builds: expect.arrayContaining(['A', 'B']) as unknown, failedTasks: 0 });
+    expect(entity.builds.lastIndexOf('A')).toBeLessThan(entity.builds.indexOf('B'));
 
     // Without versioning, build B would have had to replay the in-flight A histories, and it cannot.
     const history = await onA[0]!.fetchHistory();

@@ -1,5 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { healthManagerWorkflowId, healthSettingsSignal, type HealthSettings } from '../../contracts';
+import {
+  healthManagerWorkflowId,
+  healthSettingsSignal,
+  LONG_LIVED_VERSIONING,
+  type HealthSettings,
+} from '../../contracts';
 import type { healthManager } from '../../workflows/health/manager';
 import { FAILOVER_PRIORITY } from '../../workflows/entity/children';
 
@@ -16,5 +21,6 @@ export async function ensureHealthManager(client: Client, taskQueue: string, set
     signal: healthSettingsSignal,
     signalArgs: [settings],
     priority: { priorityKey: FAILOVER_PRIORITY },
+    versioningOverride: LONG_LIVED_VERSIONING,
   });
 }

@@ -8,7 +8,6 @@ import {
   workflowInfo,
   makeContinueAsNewFunc,
   log,
-  setWorkflowOptions,
 } from '@temporalio/workflow';
 import { validateInput } from '../operation/validate';
 import type { Activities } from '../../activities';
@@ -176,7 +175,3 @@ function details(status: HealthManagerStatus): string {
   }
   return lines.join('\n\n');
 }
-
-// Long-lived: under Worker Versioning it moves to each new build (its changes need patched()), where operations stay
-// pinned to the build that started them.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, healthManager);
