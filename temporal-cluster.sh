@@ -226,6 +226,10 @@ write_dynamic_config() {
     done < <("$project_dir/temporal-dev.sh" dynamic-config)
     # Search attributes registered by `up` are usable at once, as on the dev server, not after the cache's minute.
     printf 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n'
+    # The controller lists load balancers and amphorae through visibility (API list routes, the health manager's
+    # status): the default of 10 list calls a second per namespace and frontend answers RESOURCE_EXHAUSTED under a
+    # busy API (and the tests poll it). The dev server allows 100; a cluster serving a busy API needs more.
+    printf 'frontend.namespaceRPS.visibility:\n  - value: 1000\n'
   } >"$dynamic_config_file"
 }
 

@@ -42,11 +42,13 @@ describe('the amphora CLI, run as a user runs it, against the real dev server an
   }
 
   it('creates, watches, lists, shows, fails over and deletes a load balancer', async () => {
+    // The namespace is shared (a cluster's outlives a run): a name of its own finds this run's load balancer only.
+    const name = `cli-test-${orchestrator.taskQueue}`;
     const created = await amphora([
       'lb',
       'create',
       '--name',
-      'cli-test',
+      name,
       '--vip-subnet-id',
       'vip-subnet',
       '--topology',
@@ -59,7 +61,7 @@ describe('the amphora CLI, run as a user runs it, against the real dev server an
     expect(created.stdout).toMatch(/✔ plug VIP into MASTER amphora/);
     expect(created.stdout).toMatch(/provisioning_status\s+ACTIVE/);
 
-    const listed = await amphora(['lb', 'list', '--name', 'cli-test', '--json']);
+    const listed = await amphora(['lb', 'list', '--name', name, '--json']);
     const [lb] = JSON.parse(listed.stdout) as { id: string; amphorae: { id: string }[] }[];
     expect(lb?.amphorae).toHaveLength(2);
     const id = lb?.id ?? '';
