@@ -64,7 +64,7 @@ program
   .action(async () => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
-    installTemporalLogging(logger);
+    installTemporalLogging(logger, { metricsListen: config.worker.metricsListen });
     const worker = await startWorker(config, logger);
     await worker.done;
   });

@@ -77,6 +77,11 @@ const EnvSchema = z.object({
   AMPHORA_WORKER_MAX_ACTIVITIES: positiveInt.default(1000),
   AMPHORA_WORKER_MAX_WORKFLOW_TASKS: positiveInt.default(200),
   AMPHORA_WORKER_SHUTDOWN_GRACE_MS: wholeNumberVariable(0, 'milliseconds >= 0').default(30_000),
+  AMPHORA_METRICS_LISTEN: z
+    .string()
+    .regex(/^[\w.:[\]-]+:\d{1,5}$/, 'expected host:port, for example 127.0.0.1:9464')
+    .optional()
+    .describe("where a worker serves Prometheus metrics at /metrics (the SDK's and ours); off when unset"),
   AMPHORA_WORKER_BUILD_ID: z
     .string()
     .regex(/^[\w.+-]{1,255}$/, 'expected a build id of letters, digits and . _ + - (a release tag or a commit)')
@@ -129,6 +134,8 @@ export interface AppConfig {
      * started them; absent, the worker is unversioned and workflow changes need `patched()`.
      */
     deployment?: { name: string; buildId: string };
+    /** host:port of the Prometheus endpoint (`/metrics`); none when absent. */
+    metricsListen?: string;
   };
   controller: ControllerSettings;
   /**
@@ -188,6 +195,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxConcurrentActivities: vars.AMPHORA_WORKER_MAX_ACTIVITIES,
       maxConcurrentWorkflowTasks: vars.AMPHORA_WORKER_MAX_WORKFLOW_TASKS,
       shutdownGraceMs: vars.AMPHORA_WORKER_SHUTDOWN_GRACE_MS,
+      ...(vars.AMPHORA_METRICS_LISTEN ? { metricsListen: vars.AMPHORA_METRICS_LISTEN } : {}),
       ...(vars.AMPHORA_WORKER_BUILD_ID
         ? { deployment: { name: vars.AMPHORA_WORKER_DEPLOYMENT, buildId: vars.AMPHORA_WORKER_BUILD_ID } }
         : {}),

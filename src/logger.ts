@@ -48,16 +48,23 @@ const TEMPORAL_LEVELS: Record<string, LogLevel> = {
 
 /**
  * Routes the Temporal SDK's own logs (worker, workflows, activities) into `logger`, so one process writes one
- * structured stream. Call once per process, before creating workers.
+ * structured stream, and, with `metricsListen` (host:port), serves the runtime's Prometheus metrics there at
+ * `/metrics`. Call once per process, before creating workers.
  */
-export function installTemporalLogging(logger: Logger): void {
+export function installTemporalLogging(logger: Logger, telemetry: { metricsListen?: string } = {}): void {
   const sdkLogger = new DefaultLogger(TEMPORAL_LEVELS[logger.level] ?? 'INFO', (entry) => {
     const method =
       entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
     logger[method]({ ...entry.meta, component: 'temporal' }, entry.message);
   });
   try {
-    Runtime.install({ logger: sdkLogger });
+    Runtime.install({
+      logger: sdkLogger,
+      // The SDK's metrics and ours (operations, undo steps, step durations, the breaker) on one /metrics endpoint.
+      ...(telemetry.metricsListen
+        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: telemetry.metricsListen } } } }
+        : {}),
+    });
   } catch {
     // A runtime already exists in this process (an embedding program made one); keep its logger.
   }

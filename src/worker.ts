@@ -31,6 +31,9 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** The workflow interceptor modules (operation metrics) a worker registers, and a bundle of its workflows includes. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflows/interceptors')];
+
 /**
  * Starts a worker that runs the load-balancer workflows and their activities on the configured task queue. It stops
  * on SIGINT or SIGTERM, finishing the activities it holds first; Temporal resumes everything else elsewhere.
@@ -70,7 +73,13 @@ export async function startWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     dataConverter,
-    workflowsPath: require.resolve('./workflows'),
+    // A prebuilt bundle (tests, the bench) already holds the workflows and their interceptors.
+    ...(options.worker?.workflowBundle
+      ? {}
+      : {
+          workflowsPath: require.resolve('./workflows'),
+          interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+        }),
     activities: createActivities(drivers, { temporalClient, heartbeats }),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
@@ -85,6 +94,8 @@ export async function startWorker(
       taskQueue: config.taskQueue,
       computeDriver: config.drivers.compute,
       networkDriver: config.drivers.network,
+      ...(config.worker.metricsListen ? { metrics: `http://${config.worker.metricsListen}/metrics` } : {}),
+      ...(config.worker.deployment ? { deployment: config.worker.deployment } : {}),
     },
     'worker started',
   );

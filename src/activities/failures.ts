@@ -43,7 +43,8 @@ const SELF_HEARTBEATING = new Set(['waitForAmphoraActive', 'findLiveLoadBalancer
  *   after the retry or the undo has already looked;
  * - it heartbeats while it runs, when the activity has a heartbeat timeout, so that Temporal can deliver a cancel and
  *   notice a dead worker early;
- * - its errors reach Temporal as {@link toActivityFailure} says.
+ * - its errors reach Temporal as {@link toActivityFailure} says;
+ * - its duration is recorded in the `amphora_step_duration` histogram, by step and outcome.
  */
 export function asActivities<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
   const wrapped: Record<string, unknown> = {};
@@ -57,12 +58,19 @@ export function asActivities<T extends Record<string, (...args: never[]) => Prom
         !info.isLocal && info.heartbeatTimeoutMs && !SELF_HEARTBEATING.has(name)
           ? setInterval(() => context.heartbeat(), Math.max(info.heartbeatTimeoutMs / 3, 100))
           : undefined;
+      const started = performance.now();
+      let outcome = 'failed';
       try {
-        return await withCallSignal(signal, () => activity(...args));
+        const result = await withCallSignal(signal, () => activity(...args));
+        outcome = 'ok';
+        return result;
       } catch (err) {
         throw toActivityFailure(err);
       } finally {
         clearInterval(beating);
+        context.metricMeter
+          .createHistogram('amphora_step_duration', 'int', 'ms', 'How long each step (activity attempt) took')
+          .record(Math.round(performance.now() - started), { step: name, outcome });
       }
     };
     // Temporal registers activities by property name; keep the function's own name for stack traces.

@@ -10,6 +10,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 export async function bundleWorkflows(workflowsPath: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    // As a worker bundles them (src/worker.ts): the operation metrics' interceptor goes with the workflows.
+    workflowInterceptorModules: [require.resolve('../../src/workflows/interceptors')],
     logger: {
       trace() {},
       debug() {},

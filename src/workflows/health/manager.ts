@@ -9,6 +9,7 @@ import {
   makeContinueAsNewFunc,
   log,
 } from '@temporalio/workflow';
+import { setBreakerOpen } from '../operation/metrics';
 import { validateInput } from '../operation/validate';
 import type { Activities } from '../../activities';
 import type { HealthActOutcome, HealthActResult } from '../../activities/health';
@@ -105,6 +106,7 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
       sample: decision.neverHeard.slice(0, NEVER_HEARD_SAMPLE).map((amphora) => amphora.amphoraId),
     };
     memory.breaker = decision.breaker;
+    setBreakerOpen(decision.breaker.state === 'OPEN', workflowInfo().taskQueue);
     if (decision.failover.length + decision.stop.length + decision.resume.length > 0) {
       const result = await acts.actOnHealth({
         failover: decision.failover.map(target),

@@ -3,10 +3,12 @@ import {
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, ValidInput } from '../../activities';
 import { describeFailure, OPERATIONS, type OperationName, type WorkflowOf } from '../../contracts';
 import type { Timing } from '../../models';
+import { countOperation, countUndo } from './metrics';
 import { operationFailure } from './outcome';
 import { Progress } from './progress';
 import { Saga } from './saga';
@@ -139,6 +141,7 @@ export class Operation {
       return await body();
     } catch (err) {
       const report = await this.saga.compensate();
+      if (report.leaked.length === 0) countOperation('rolled_back', workflowInfo().workflowType);
       this.progress.setStatus('ERROR');
       throw operationFailure(err, { status: this.status, failedStep: this.failedStep, ...report });
     }
@@ -170,10 +173,12 @@ export class Operation {
       const call = this.proxies[mode][activity] as Call<K>;
       const result = await call.executeWithOptions({ summary }, [args()]);
       this.progress.finish(record, kind === 'undo' ? 'undone' : 'done');
+      if (kind === 'undo') countUndo('removed', workflowInfo().workflowType);
       return result;
     } catch (err) {
       const { type, message } = describeFailure(err);
       this.progress.finish(record, kind === 'undo' ? 'leaked' : 'failed', `${type}: ${message}`);
+      if (kind === 'undo') countUndo('leaked', workflowInfo().workflowType);
       if (kind === 'step') this.failedStep ??= name;
       throw err;
     }
