@@ -5,8 +5,10 @@
  */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test/chaos'],
-  testMatch: ['**/*.chaos.ts'],
+  // On the cluster (npm run test:cluster), the script's own tests too: they kill and break services, so they run here,
+  // one file at a time, after the suites.
+  roots: ['<rootDir>/test/chaos', ...(process.env.CHAOS_TEMPORAL === 'cluster' ? ['<rootDir>/test/cluster'] : [])],
+  testMatch: ['**/*.chaos.ts', '**/*.cluster.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30 * 60_000,
   maxWorkers: 1,

@@ -2,15 +2,17 @@
 # The production topology on one machine: Temporal's own server (not the dev server) as four processes (frontend,
 # history, matching, worker) on a PostgreSQL of its own, the shape operators scale out across hosts.
 #
-#   ./temporal-cluster.sh install   find or build the pinned temporal-server and temporal-sql-tool, print their paths
+#   ./temporal-cluster.sh install   find or build the pinned temporal-server, temporal-sql-tool and Web UI server
 #   ./temporal-cluster.sh up        start PostgreSQL, set up or upgrade the schemas, start the four services, create
 #                                   the namespace and our search attributes; waits until the frontend answers
 #   ./temporal-cluster.sh down      stop the services, then PostgreSQL (the data stays)
 #   ./temporal-cluster.sh status    say what runs; exit 3 when something is down
 #   ./temporal-cluster.sh address   print the frontend's address (for TEMPORAL_ADDRESS)
+#   ./temporal-cluster.sh ui        build (once) and start the Temporal Web UI server against the cluster
 #   ./temporal-cluster.sh kill SERVICE     kill -9 one service (frontend, history, matching, worker): for chaos tests
 #   ./temporal-cluster.sh start SERVICE    start one service again after a kill
 #   ./temporal-cluster.sh restart-db       stop PostgreSQL at once (fast shutdown) and start it again
+#   ./temporal-cluster.sh psql [ARGS]      psql on the cluster's `temporal` database, as its superuser
 #   ./temporal-cluster.sh reset     down, then remove the cluster's state (database included)
 #
 # Environment (all optional):
@@ -18,6 +20,7 @@
 #                                 their membership ports are 100 above, the frontend's HTTP port 10 above
 #   TEMPORAL_CLUSTER_METRICS_PORT first Prometheus port (9433): frontend, history, matching, worker in that order
 #   TEMPORAL_CLUSTER_DB_PORT      PostgreSQL port on 127.0.0.1 (55432)
+#   TEMPORAL_CLUSTER_UI_PORT      Web UI port of `ui` (8433)
 #   TEMPORAL_CLUSTER_SHARDS       history shards, fixed when the database is made (4)
 #   TEMPORAL_CLUSTER_NAMESPACE    namespace to create (default)
 #   TEMPORAL_CLUSTER_STATE_DIR    database, logs and pid files (.temporal/cluster)
@@ -27,6 +30,9 @@ set -euo pipefail
 readonly TEMPORAL_SERVER_VERSION="1.29.1"
 readonly SERVER_MODULE="go.temporal.io/server"
 readonly SERVICES=(history matching frontend worker)
+# The Web UI the dev server embeds (temporal CLI 1.5.1 carries UI 2.42.1), run on its own against the cluster.
+readonly UI_MODULE="github.com/temporalio/ui-server/v2"
+readonly UI_VERSION="2.42.1"
 
 project_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 state_dir="${TEMPORAL_CLUSTER_STATE_DIR:-$project_dir/.temporal/cluster}"
@@ -42,6 +48,7 @@ pg_socket_dir="$state_dir/postgres-socket"
 pg_log="$state_dir/postgres.log"
 password_file="$state_dir/db-password"
 dynamic_config_file="$state_dir/dynamicconfig.yaml"
+ui_port="${TEMPORAL_CLUSTER_UI_PORT:-8433}"
 
 say() { printf 'temporal-cluster: %s\n' "$*" >&2; }
 die() {
@@ -54,9 +61,9 @@ die() {
 server_bin() { printf '%s\n' "${TEMPORAL_SERVER_BIN:-$bin_dir/temporal-server-$TEMPORAL_SERVER_VERSION}"; }
 sql_tool_bin() { printf '%s\n' "${TEMPORAL_SQL_TOOL_BIN:-$bin_dir/temporal-sql-tool-$TEMPORAL_SERVER_VERSION}"; }
 
-# Builds one command of the pinned server module into $bin_dir under `name`.
+# Builds one command of a pinned module (`module/package@version`) into $bin_dir under `name`.
 go_build_pinned() {
-  local package="$1" name="$2"
+  local target="$1" name="$2"
   command -v go >/dev/null 2>&1 ||
     die "Go is not installed, and $name is missing. Install Go >= 1.24, or set TEMPORAL_SERVER_BIN and TEMPORAL_SQL_TOOL_BIN."
   local build_dir
@@ -66,12 +73,12 @@ go_build_pinned() {
     # As for the dev server's CLI: only the module proxy answers here; this install alone skips the checksum database.
     env_for_install+=("GOSUMDB=off")
   fi
-  say "building $name from $SERVER_MODULE@v$TEMPORAL_SERVER_VERSION with go install (first time only, several minutes)..."
+  say "building $name from $target with go install (first time only, several minutes)..."
   local started=$SECONDS
-  env "${env_for_install[@]}" go install "$SERVER_MODULE/$package@v$TEMPORAL_SERVER_VERSION" >&2 ||
-    die "go install $SERVER_MODULE/$package@v$TEMPORAL_SERVER_VERSION failed (see above). Check that the Go module proxy is reachable (go env GOPROXY)."
+  env "${env_for_install[@]}" go install "$target" >&2 ||
+    die "go install $target failed (see above). Check that the Go module proxy is reachable (go env GOPROXY)."
   mkdir -p "$bin_dir"
-  mv "$build_dir/$(basename "$package")" "$bin_dir/$name"
+  mv "$build_dir"/* "$bin_dir/$name"
   rmdir "$build_dir"
   say "built $bin_dir/$name in $((SECONDS - started)) s"
 }
@@ -80,20 +87,24 @@ ensure_binaries() {
   if [[ -n "${TEMPORAL_SERVER_BIN:-}" ]]; then
     [[ -x "$TEMPORAL_SERVER_BIN" ]] || die "TEMPORAL_SERVER_BIN=$TEMPORAL_SERVER_BIN is not an executable file."
   elif [[ ! -x "$(server_bin)" ]]; then
-    go_build_pinned cmd/server "temporal-server-$TEMPORAL_SERVER_VERSION"
+    go_build_pinned "$SERVER_MODULE/cmd/server@v$TEMPORAL_SERVER_VERSION" "temporal-server-$TEMPORAL_SERVER_VERSION"
   fi
   if [[ -n "${TEMPORAL_SQL_TOOL_BIN:-}" ]]; then
     [[ -x "$TEMPORAL_SQL_TOOL_BIN" ]] || die "TEMPORAL_SQL_TOOL_BIN=$TEMPORAL_SQL_TOOL_BIN is not an executable file."
   elif [[ ! -x "$(sql_tool_bin)" ]]; then
-    go_build_pinned cmd/tools/sql "temporal-sql-tool-$TEMPORAL_SERVER_VERSION"
+    go_build_pinned "$SERVER_MODULE/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION" "temporal-sql-tool-$TEMPORAL_SERVER_VERSION"
   fi
+}
+
+# Where the Go module cache holds `module@version` (downloaded if missing).
+module_dir() {
+  GOFLAGS=-mod=mod go mod download -json "$1" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
 }
 
 # The module's own schema files (the ones its server checks against at start).
 schema_dir() {
   local dir
-  dir="$(cd "$project_dir" && GOFLAGS=-mod=mod go mod download -json "$SERVER_MODULE@v$TEMPORAL_SERVER_VERSION" 2>/dev/null |
-    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  dir="$(module_dir "$SERVER_MODULE@v$TEMPORAL_SERVER_VERSION")"
   [[ -d "$dir/schema/postgresql/v12" ]] ||
     die "the schemas of $SERVER_MODULE@v$TEMPORAL_SERVER_VERSION were not found (go mod download failed?). Run: go mod download $SERVER_MODULE@v$TEMPORAL_SERVER_VERSION"
   printf '%s\n' "$dir/schema/postgresql/v12"
@@ -124,7 +135,14 @@ as_db_owner() {
   fi
 }
 
-psql_admin() { as_db_owner "$(pg_bin_dir)/psql" -h "$pg_socket_dir" -p "$db_port" -U postgres -d postgres -XAtq "$@"; }
+psql_admin() { psql_on postgres -XAtq "$@"; }
+
+# psql as the database's superuser, over the private socket, on database `$1`.
+psql_on() {
+  local database="$1"
+  shift
+  as_db_owner "$(pg_bin_dir)/psql" -h "$pg_socket_dir" -p "$db_port" -U postgres -d "$database" "$@"
+}
 
 db_running() { as_db_owner "$(pg_bin_dir)/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; }
 
@@ -204,7 +222,7 @@ service_pid() {
   file="$(pid_file "$1")"
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file")"
-  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && grep -q temporal-server "/proc/$pid/cmdline" 2>/dev/null; then
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && grep -qE "temporal-(server|ui-server)" "/proc/$pid/cmdline" 2>/dev/null; then
     printf '%s\n' "$pid"
     return 0
   fi
@@ -224,8 +242,6 @@ write_dynamic_config() {
       value="${line#*=}"
       printf '%s:\n  - value: %s\n' "$key" "$value"
     done < <("$project_dir/temporal-dev.sh" dynamic-config)
-    # Search attributes registered by `up` are usable at once, as on the dev server, not after the cache's minute.
-    printf 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n'
     # The controller lists load balancers and amphorae through visibility (API list routes, the health manager's
     # status): the default of 10 list calls a second per namespace and frontend answers RESOURCE_EXHAUSTED under a
     # busy API (and the tests poll it). The dev server allows 100; a cluster serving a busy API needs more.
@@ -281,12 +297,21 @@ cli() { "$("$project_dir/temporal-dev.sh" path | tail -n 1)" "$@"; }
 
 frontend_answers() { cli operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; }
 
+# A database whose schema is older than the server needs: the server's own words, then the fix.
+schema_mismatch() {
+  local found
+  found="$(grep -o 'version mismatch for keyspace/database: [^.]*\. Expected version: [0-9.]* cannot be greater than Actual version: [0-9.]*' \
+    "$state_dir/$1.log" | tail -n 1)" || return 0
+  die "$1 refused the database: $found. Upgrade the schema with ./temporal-cluster.sh up (it runs temporal-sql-tool update-schema with the schemas of server v$TEMPORAL_SERVER_VERSION)."
+}
+
 wait_for_frontend() {
   local deadline=$((SECONDS + ${1:-90})) service
   until frontend_answers; do
     for service in "${SERVICES[@]}"; do
       service_pid "$service" >/dev/null || {
         tail -n 20 "$state_dir/$service.log" >&2 || true
+        schema_mismatch "$service"
         die "$service exited at start (log: $state_dir/$service.log). Is one of ports $port-$((port + 3)), $((port + 100))-$((port + 103)) or $metrics_port-$((metrics_port + 3)) taken? Set TEMPORAL_CLUSTER_PORT / TEMPORAL_CLUSTER_METRICS_PORT."
       }
     done
@@ -295,11 +320,15 @@ wait_for_frontend() {
   done
 }
 
+# Set by ensure_namespace when it created the namespace or an attribute: the services' caches must reload.
+registered=0
+
 ensure_namespace() {
   local address="127.0.0.1:$port"
   if ! cli operator namespace describe --address "$address" --namespace "$namespace" >/dev/null 2>&1; then
     cli operator namespace create --address "$address" --namespace "$namespace" --retention 72h >/dev/null ||
       die "could not create namespace $namespace"
+    registered=1
     say "created namespace $namespace"
   fi
   local existing attribute
@@ -314,6 +343,7 @@ ensure_namespace() {
       cli operator search-attribute create --address "$address" --namespace "$namespace" \
         --name "${attribute%%=*}" --type "${attribute#*=}" >/dev/null ||
         die "could not register search attribute ${attribute%%=*} in namespace $namespace"
+      registered=1
       say "registered search attribute ${attribute%%=*} (${attribute#*=})"
     fi
   done < <("$project_dir/temporal-dev.sh" search-attributes)
@@ -323,8 +353,10 @@ ensure_namespace() {
 
 cmd_install() {
   ensure_binaries
+  ensure_ui_binary
   say "server:   $(server_bin)"
   say "sql tool: $(sql_tool_bin)"
+  say "web UI:   $(ui_bin)"
   "$(server_bin)" --version
 }
 
@@ -339,12 +371,52 @@ cmd_up() {
   for service in "${SERVICES[@]}"; do start_service "$service"; done
   wait_for_frontend 120
   ensure_namespace
+  if ((registered)); then
+    # Each service caches namespaces and search attributes for up to a minute; restarted, they read them now, so a
+    # worker that starts right after `up` finds everything (the dev server forces a read on every call instead).
+    say "restarting the services so that each sees the new namespace and search attributes at once"
+    for service in frontend worker matching history; do stop_service "$service"; done
+    for service in "${SERVICES[@]}"; do start_service "$service"; done
+    wait_for_frontend 120
+  fi
   say "up: frontend 127.0.0.1:$port (TEMPORAL_ADDRESS=127.0.0.1:$port), $shards history shards, PostgreSQL on 127.0.0.1:$db_port"
   say "metrics: http://127.0.0.1:$metrics_port/metrics (frontend) to :$((metrics_port + 3)) (worker)"
   say "stop it with: ./temporal-cluster.sh down"
 }
 
+# The Web UI server against this cluster's frontend: the dev server's embedded UI cannot point at another cluster.
+ui_bin() { printf '%s\n' "$bin_dir/temporal-ui-server-$UI_VERSION"; }
+
+ensure_ui_binary() {
+  [[ -x "$(ui_bin)" ]] || go_build_pinned "$UI_MODULE/cmd/server@v$UI_VERSION" "temporal-ui-server-$UI_VERSION"
+}
+
+cmd_ui() {
+  local bin dir pid
+  ensure_ui_binary
+  bin="$(ui_bin)"
+  if pid="$(service_pid ui)"; then
+    say "Web UI already running (pid $pid): http://127.0.0.1:$ui_port/namespaces/$namespace/workflows"
+    return 0
+  fi
+  dir="$(module_dir "$UI_MODULE@v$UI_VERSION")"
+  [[ -f "$dir/config/docker.yaml" ]] || die "the UI server's config was not found in the Go module cache ($UI_MODULE@v$UI_VERSION)"
+  mkdir -p "$state_dir"
+  TEMPORAL_ADDRESS="127.0.0.1:$port" TEMPORAL_UI_PORT="$ui_port" TEMPORAL_DEFAULT_NAMESPACE="$namespace" \
+    TEMPORAL_NOTIFY_ON_NEW_VERSION=false TEMPORAL_UI_PUBLIC_PATH="" \
+    nohup "$bin" --root "$dir" --config config --env docker start >>"$state_dir/ui.log" 2>&1 &
+  printf '%s\n' "$!" >"$(pid_file ui)"
+  local deadline=$((SECONDS + 30))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$ui_port/"; do
+    service_pid ui >/dev/null || die "the Web UI exited at start (log: $state_dir/ui.log). Is port $ui_port taken? Set TEMPORAL_CLUSTER_UI_PORT."
+    ((SECONDS < deadline)) || die "the Web UI did not answer on 127.0.0.1:$ui_port within 30 s (log: $state_dir/ui.log)"
+    sleep 0.3
+  done
+  say "Web UI: http://127.0.0.1:$ui_port/namespaces/$namespace/workflows (stopped by ./temporal-cluster.sh down)"
+}
+
 cmd_down() {
+  stop_service ui
   local service
   for service in frontend worker matching history; do stop_service "$service"; done
   if [[ -f "$pg_data/PG_VERSION" ]]; then stop_db fast; fi
@@ -380,6 +452,23 @@ cmd_kill() {
   say "killed $service (pid $pid) with SIGKILL"
 }
 
+# Starts one service and watches it for a few seconds: a service that cannot start (a schema older than the server
+# needs, a port taken) says so here instead of dying unseen.
+cmd_start_service() {
+  local service="$1"
+  service_index "$service" >/dev/null
+  start_service "$service"
+  local deadline=$((SECONDS + 5))
+  while ((SECONDS < deadline)); do
+    service_pid "$service" >/dev/null || {
+      tail -n 20 "$state_dir/$service.log" >&2 || true
+      schema_mismatch "$service"
+      die "$service exited at start (log: $state_dir/$service.log)"
+    }
+    sleep 0.5
+  done
+}
+
 cmd_restart_db() {
   stop_db immediate
   start_db
@@ -398,13 +487,15 @@ case "${1:-}" in
   down | stop) cmd_down ;;
   status) cmd_status ;;
   address) printf '127.0.0.1:%s\n' "$port" ;;
+  ui) cmd_ui ;;
   kill) cmd_kill "${2:-}" ;;
-  start)
-    service_index "${2:-}" >/dev/null
-    start_service "$2"
+  start) cmd_start_service "${2:-}" ;;
+  psql)
+    shift
+    psql_on temporal "$@"
     ;;
   restart-db) cmd_restart_db ;;
   reset) cmd_reset ;;
-  -h | --help | help | "") sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$1'. Use one of: install, up, down, status, address, kill, start, restart-db, reset." ;;
+  -h | --help | help | "") sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1'. Use one of: install, up, down, status, address, ui, kill, start, restart-db, psql, reset." ;;
 esac

@@ -9,6 +9,7 @@ import { sweepOrphans } from '../../src/workflows';
 import { ENTITY_ACTIONS, entityChaos } from './entities';
 import { compareInventory, inventoryKeys } from './inventory';
 import { inPool, runOperation, statusWithRetries, type Outcome } from './operations';
+import { TemporalCluster } from './cluster';
 import { DevServer, WorkerProcess } from './processes';
 
 /**
@@ -16,6 +17,9 @@ import { DevServer, WorkerProcess } from './processes';
  * with random faults, while workers are SIGKILLed and restarted and the Temporal server itself is restarted. Then,
  * once everything has ended, the noop cloud must hold exactly what the live load balancers own: nothing stuck,
  * nothing leaked, nothing made twice.
+ *
+ * With CHAOS_TEMPORAL=cluster (`npm run test:cluster`) it runs on the cluster of `./temporal-cluster.sh` instead, and
+ * kills its history and matching services (kill -9) and restarts its PostgreSQL in place of the server restart.
  *
  * Knobs (environment): CHAOS_SEED (default: from the clock, printed), CHAOS_CREATES (default 200),
  * CHAOS_CONCURRENCY (default 12).
@@ -28,6 +32,7 @@ const KILLS = 4;
 /** Load balancers made through the entity, then cancelled or terminated (CHAOS_ENTITIES). */
 const ENTITIES = Number(process.env.CHAOS_ENTITIES ?? 24);
 const OPERATION_BUDGET_MS = 10 * 60_000;
+const ON_CLUSTER = process.env.CHAOS_TEMPORAL === 'cluster';
 
 /** Generous, so that kills and the server restart cost retries, not failures. */
 const TIMING: Timing = {
@@ -83,7 +88,8 @@ describe('chaos', () => {
   const dir = mkdtempSync(join(root, `chaos-${SEED}-`));
   const noopDb = join(dir, 'noop.db');
   const taskQueue = `chaos-${SEED}`;
-  let server: DevServer;
+  let server: DevServer | undefined;
+  const cluster = new TemporalCluster();
   let workers: WorkerProcess[] = [];
   let connection: Connection | undefined;
   let cloud: NoopDrivers | undefined;
@@ -94,21 +100,30 @@ describe('chaos', () => {
     await Promise.allSettled(workers.map((worker) => worker.close()));
     await connection?.close().catch(() => undefined);
     cloud?.close();
+    // The cluster outlives the run: npm run test:cluster brought it up and takes it down.
     await server?.down().catch(() => undefined);
     if (passed) rmSync(dir, { recursive: true, force: true });
     else process.stderr.write(`chaos: logs and state kept in ${dir}\n`);
   });
 
-  it(`runs ${CREATES} creates with failovers and deletes through worker kills and a server restart`, async () => {
+  const disruptions = ON_CLUSTER ? 'history and matching kills and a database restart' : 'a server restart';
+  it(`runs ${CREATES} creates with failovers and deletes through worker kills and ${disruptions}`, async () => {
     process.stderr.write(`chaos: seed ${SEED} (CHAOS_SEED=${SEED} repeats the draws), state in ${dir}\n`);
-    server = new DevServer({
-      port: await freePort(),
-      uiPort: await freePort(),
-      dbFile: join(dir, 'temporal.db'),
-      stateDir: join(dir, 'temporal'),
-    });
-    await server.up();
-    connection = await Connection.connect({ address: server.address });
+    let address: string;
+    if (ON_CLUSTER) {
+      await cluster.up();
+      address = cluster.address;
+    } else {
+      server = new DevServer({
+        port: await freePort(),
+        uiPort: await freePort(),
+        dbFile: join(dir, 'temporal.db'),
+        stateDir: join(dir, 'temporal'),
+      });
+      await server.up();
+      address = server.address;
+    }
+    connection = await Connection.connect({ address });
     const client = new Client({ connection, namespace: 'default' });
 
     // Something that is not ours, there before the run: it must be untouched at the end.
@@ -119,7 +134,7 @@ describe('chaos', () => {
 
     const workerEnv = (index: number, generation: () => number) => () => ({
       ...process.env,
-      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: 'default',
       AMPHORA_TASK_QUEUE: taskQueue,
       AMPHORA_NOOP_STATE: noopDb,
@@ -231,13 +246,17 @@ describe('chaos', () => {
     };
 
     // The chaos agent: at random points of the run, kill a worker (and restart it a moment later), or restart the
-    // server. Points are fractions of the planned operations, so they land while operations are in flight.
+    // server (on the cluster: kill history, kill matching, restart PostgreSQL). Points are fractions of the planned
+    // operations, so they land while operations are in flight.
+    const serverEvents = ON_CLUSTER ? (['history', 'matching', 'database'] as const) : (['server'] as const);
     const events = [
       ...Array.from({ length: KILLS }, () => ({ at: 0.05 + random() * 0.65, kind: 'kill' as const })),
-      { at: 0.3 + random() * 0.3, kind: 'server' as const },
+      ...serverEvents.map((kind) => ({ at: 0.2 + random() * 0.5, kind })),
     ].sort((a, b) => a.at - b.at);
     let kills = 0;
     let serverRestarts = 0;
+    let serviceKills = 0;
+    let databaseRestarts = 0;
     let workloadDone = false;
     const agent = (async () => {
       for (const event of events) {
@@ -251,7 +270,17 @@ describe('chaos', () => {
           process.stderr.write(`chaos: SIGKILL ${worker.name} at ${settled}/${planned} operations\n`);
           await sleep(between(500, 3_000));
           await worker.start();
-        } else {
+        } else if (event.kind === 'history' || event.kind === 'matching') {
+          process.stderr.write(`chaos: kill -9 of ${event.kind} at ${settled}/${planned} operations\n`);
+          await cluster.kill(event.kind);
+          serviceKills += 1;
+          await sleep(between(500, 3_000));
+          await cluster.start(event.kind);
+        } else if (event.kind === 'database') {
+          process.stderr.write(`chaos: restarting PostgreSQL at ${settled}/${planned} operations\n`);
+          await cluster.restartDatabase();
+          databaseRestarts += 1;
+        } else if (server) {
           process.stderr.write(`chaos: restarting the Temporal server at ${settled}/${planned} operations\n`);
           await server.down();
           await sleep(between(500, 2_000));
@@ -302,8 +331,11 @@ describe('chaos', () => {
         [...failures].map(([label, count]) => `${label} x${count}`).join(', ') || 'none'
       }\n`,
     );
+    const disrupted = ON_CLUSTER
+      ? `${serviceKills} service kills, ${databaseRestarts} database restarts`
+      : `${serverRestarts} server restarts`;
     process.stdout.write(
-      `\nchaos: ${operations} operations, ${kills} worker kills, ${serverRestarts} server restarts, ${leaked} leaked, ${stuck} stuck\n`,
+      `\nchaos: ${operations} operations, ${kills} worker kills, ${disrupted}, ${leaked} leaked, ${stuck} stuck\n`,
     );
 
     expect({ unexpected, crashes, running, pending }).toEqual({
@@ -316,7 +348,8 @@ describe('chaos', () => {
     expect(leaked).toBe(0);
     expect(stuck).toBe(0);
     expect(kills).toBeGreaterThanOrEqual(3);
-    expect(serverRestarts).toBe(1);
+    if (ON_CLUSTER) expect({ serviceKills, databaseRestarts }).toEqual({ serviceKills: 2, databaseRestarts: 1 });
+    else expect(serverRestarts).toBe(1);
     expect(operations).toBeGreaterThanOrEqual(CREATES);
 
     // Entities, cancelled and terminated: then the sweeper must collect exactly what no live workflow holds (the load

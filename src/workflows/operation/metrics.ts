@@ -31,6 +31,11 @@ export function countUndo(outcome: 'removed' | 'leaked', operation: string): voi
 /** The health manager's breaker: 1 while it holds failovers back (a storm of silent amphorae), else 0. */
 export function setBreakerOpen(open: boolean, taskQueue: string): void {
   metricMeter
-    .createGauge('amphora_failover_breaker_open', 'int', 'state', 'Whether automatic failover is stopped by the breaker')
+    .createGauge(
+      'amphora_failover_breaker_open',
+      'int',
+      'state',
+      'Whether automatic failover is stopped by the breaker',
+    )
     .set(open ? 1 : 0, { task_queue: taskQueue });
 }
