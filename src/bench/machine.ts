@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { processCpuMs } from './server-process';
 
@@ -33,6 +33,45 @@ export function untrackBenchProcess(pid: number | undefined): void {
   if (pid !== undefined) benchProcesses.delete(pid);
 }
 
+/** Processes whose descendants count too (PostgreSQL forks a backend per connection). */
+const benchTrees = new Set<number>();
+
+/** Counts `pid`'s CPU and that of every process below it as the bench's own. */
+export function trackBenchProcessTree(pid: number): void {
+  benchTrees.add(pid);
+}
+
+/** CPU of trees no longer tracked: they are not the bench's children, so their time is not added to its own. */
+let retiredTreeCpuMs = 0;
+
+/** Stops tracking `pid`'s tree, keeping the CPU it has used so far as the bench's. Call before it is stopped. */
+export function untrackBenchProcessTree(pid: number): void {
+  const before = treeMembers();
+  benchTrees.delete(pid);
+  const after = new Set(treeMembers());
+  for (const member of before) if (!after.has(member)) retiredTreeCpuMs += processCpuMs(member);
+}
+
+/** The live processes below the tracked trees, from /proc (each process's parent is field 4 of its stat). */
+function treeMembers(): number[] {
+  if (benchTrees.size === 0) return [];
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone since the listing
+    }
+  }
+  const members = [...benchTrees].filter((pid) => parents.has(pid));
+  for (let index = 0; index < members.length; index += 1) {
+    for (const [pid, parent] of parents) if (parent === members[index] && !members.includes(pid)) members.push(pid);
+  }
+  return members;
+}
+
 /**
  * CPU the bench has used: this process, its children that ended (the kernel adds a reaped child's time to its
  * parent's), and its children that still run.
@@ -43,8 +82,8 @@ function benchCpuMs(): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const own = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0) * 10;
   let children = 0;
-  for (const pid of benchProcesses) children += processCpuMs(pid);
-  return own + children;
+  for (const pid of new Set([...benchProcesses, ...treeMembers()])) children += processCpuMs(pid);
+  return own + children + retiredTreeCpuMs;
 }
 
 /** CPU other processes use over `ms`, in percent of one core; `pid`'s, when given, counts as the bench's. */

@@ -23,7 +23,7 @@ import {
 import { OPERATION_KINDS, operationShape, operationsAt, type OperationLevel, type OperationShape } from './operations';
 import { findServerPid } from './server-process';
 import { BENCH_NETWORKS, type BenchContext } from './context';
-import { healthPhase } from './health-phase';
+import { healthPhase, type HealthResults } from './health-phase';
 import { renderHealthTable } from './health-report';
 import { renderTable } from './report';
 import {
@@ -36,6 +36,7 @@ import {
   timedRollback,
   timedYardstick,
 } from './scenarios';
+import { clusterPhase, renderSizingTable, type ClusterComparison } from './cluster';
 import { failoverStorm, type StormResult } from './storm';
 import { spawnStormWorker } from './storm-spawn';
 import { round } from './stats';
@@ -43,13 +44,18 @@ import { BENCH_WORKER_OPTIONS, serverDynamicConfig } from './tuning';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const quick = process.argv.includes('--quick');
-/** `--only health` runs the health figures alone (the other phases run together: their ratios share a run). */
+/**
+ * `--only health` runs the health figures alone, `--only cluster` the dev-server-versus-cluster sizing alone (the
+ * other phases run together: their ratios share a run).
+ */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '') : undefined;
-if (only !== undefined && only !== 'health') {
-  process.stderr.write(`--only takes 'health' (got '${only}'): the other phases run together\n`);
+if (only !== undefined && only !== 'health' && only !== 'cluster') {
+  process.stderr.write(`--only takes 'health' or 'cluster' (got '${only}'): the other phases run together\n`);
   process.exit(2);
 }
+/** Creates at each concurrency for the sizing: concurrency -> creates. */
+const SIZING_LEVELS = quick ? { 10: 200, 100: 400 } : { 10: 400, 100: 1000 };
 const LATEST = join(PROJECT_DIR, 'bench', 'results', 'latest.json');
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -223,9 +229,29 @@ async function main(): Promise<void> {
   say(`mode ${quick ? 'quick' : 'full'}; dev server ${cli}`);
   const others = new OthersSampler();
   const healthOptions = { startServer: () => startServer(cli), logger, quick, timing: TIMING, say };
+  const sizingOptions = {
+    startDevServer: async () => {
+      const { server, serverPid } = await startServer(cli);
+      return {
+        address: server.address,
+        client: server.client,
+        async teardown() {
+          await server.teardown();
+          untrackBenchProcess(serverPid);
+        },
+      };
+    },
+    logger,
+    timing: TIMING,
+    levels: SIZING_LEVELS,
+    say,
+  };
   if (only !== undefined) {
-    const health = await healthPhase(healthOptions);
-    process.stdout.write(`${renderHealthTable(health)}\n`);
+    const key = only === 'cluster' ? 'cluster_sizing' : 'health';
+    const figures = only === 'cluster' ? await clusterPhase(sizingOptions) : await healthPhase(healthOptions);
+    process.stdout.write(
+      `${only === 'cluster' ? renderSizingTable(figures as ClusterComparison) : renderHealthTable(figures as HealthResults)}\n`,
+    );
     const busyDuring = others.percent();
     const machine = {
       cpus: cpus().length,
@@ -234,14 +260,15 @@ async function main(): Promise<void> {
       others_cpu_percent_before: othersBefore,
       others_cpu_percent_during: busyDuring,
     };
-    // The other figures stay as the last full or quick run left them; the health ones carry their own machine.
+    // The other figures stay as the last full or quick run left them; these carry their own machine.
     const previous: object = existsSync(LATEST) ? (JSON.parse(readFileSync(LATEST, 'utf8')) as object) : {};
-    return writeResults({ ...previous, health: { ...health, machine } }, Math.max(othersBefore, busyDuring));
+    return writeResults({ ...previous, [key]: { ...figures, machine } }, Math.max(othersBefore, busyDuring));
   }
   const steady = await onFreshServer(cli, logger, steadyPhase);
   const { operations, shapes } = await onFreshServer(cli, logger, operationsPhase);
   const storms = await stormPhase(cli);
   const health = await healthPhase(healthOptions);
+  const sizing = await clusterPhase(sizingOptions);
   const busyDuring = others.percent();
 
   const { latency, throughput } = steady;
@@ -274,8 +301,9 @@ async function main(): Promise<void> {
     operations,
     operation_shapes: shapes,
     health,
+    cluster_sizing: sizing,
   };
-  process.stdout.write(`${renderTable(results)}\n\n${renderHealthTable(health)}\n`);
+  process.stdout.write(`${renderTable(results)}\n\n${renderHealthTable(health)}\n\n${renderSizingTable(sizing)}\n`);
   writeResults(results, Math.max(othersBefore, busyDuring));
 }
 
