@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run test:cluster: the workflow, controller and replay suites, then the chaos run with two worker processes, on
-# the production topology (./temporal-cluster.sh: Temporal's four services on PostgreSQL), instead of the dev server.
+# npm run test:cluster: the chaos run with two worker processes and the script's own tests, then the workflow,
+# controller and replay suites, on the production topology (./temporal-cluster.sh: Temporal's four services on
+# PostgreSQL), not the dev server.
 #
 # The cluster it tests is its own (state in .temporal/cluster-test, frontend on 7633), so an operator's cluster on the
 # default ports is never touched; it starts from an empty database each run and is taken down at the end.
@@ -36,10 +37,12 @@ if [[ -n "${CLUSTER_RESULTS_DIR:-}" ]]; then
 fi
 
 status=0
+# Chaos first, on the fresh database: its sweep must see no running workflow but its own, and the suites leave some
+# running on purpose (a workflow nobody answers for makes the sweeper keep everything, as it should).
+say "chaos against the cluster"
+CHAOS_TEMPORAL=cluster npx jest --config jest.chaos.config.js "${chaos_args[@]}" || status=$?
+
 say "suites against the cluster at $(./temporal-cluster.sh address)"
 TEMPORAL_ADDRESS="$(./temporal-cluster.sh address)" TEMPORAL_NAMESPACE=default \
   npx jest --config jest.cluster.config.js "${suite_args[@]}" "$@" || status=$?
-
-say "chaos against the cluster"
-CHAOS_TEMPORAL=cluster npx jest --config jest.chaos.config.js "${chaos_args[@]}" || status=$?
 exit "$status"
