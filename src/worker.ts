@@ -7,6 +7,7 @@ import { createDrivers, type Drivers } from './drivers';
 import type { Logger } from './logger';
 import { connectToTemporal } from './temporal-connection';
 import { checkTemporalReady } from './temporal-readiness';
+import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 import { ensureHealthManager } from './controller/health/ensure';
 import { openHeartbeatStore } from './controller/health/store';
 
@@ -30,9 +31,6 @@ export interface RunningWorker {
   done: Promise<void>;
   stop(): Promise<void>;
 }
-
-/** The workflow interceptor modules (operation metrics) a worker registers, and a bundle of its workflows includes. */
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflows/interceptors')];
 
 /**
  * Starts a worker that runs the load-balancer workflows and their activities on the configured task queue. It stops

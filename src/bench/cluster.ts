@@ -2,18 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createActivities } from '../activities';
-import { loadConfig } from '../config';
-import { createNoopDrivers } from '../drivers';
 import type { Logger } from '../logger';
 import type { Timing } from '../models';
-import { startWorker } from '../worker';
-import { benchActivities } from './activities';
-import { BENCH_NETWORKS, runPool, type BenchContext } from './context';
+import { startBenchWorker } from './bench-worker';
+import { runPool, type BenchContext } from './context';
 import { trackBenchProcessTree, untrackBenchProcessTree } from './machine';
 import { timedCreate } from './scenarios';
 import { percentiles, round } from './stats';
-import { BENCH_WORKER_OPTIONS } from './tuning';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const SCRIPT = join(PROJECT_DIR, 'temporal-cluster.sh');
@@ -97,23 +92,7 @@ async function measureCreates(
   timing: Timing,
   levels: Record<number, number>,
 ): Promise<Record<string, CreatesLevel>> {
-  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: temporal.address, AMPHORA_TASK_QUEUE: 'bench-sizing' });
-  const drivers = createNoopDrivers({ buildDelayMs: 0, networks: BENCH_NETWORKS });
-  const worker = await startWorker(config, logger, {
-    drivers,
-    worker: {
-      ...BENCH_WORKER_OPTIONS,
-      workflowsPath: require.resolve('./workflows'),
-      activities: { ...createActivities(drivers), ...benchActivities },
-    },
-  });
-  const ctx: BenchContext = {
-    client: temporal.client,
-    eagerClient: temporal.client,
-    taskQueue: config.taskQueue,
-    drivers,
-    timing,
-  };
+  const { ctx, stop } = await startBenchWorker({ ...temporal, taskQueue: 'bench-sizing', timing, logger });
   try {
     await runPool(20, 10, () => timedCreate(ctx));
     const measured: Record<string, CreatesLevel> = {};
@@ -122,7 +101,7 @@ async function measureCreates(
     }
     return measured;
   } finally {
-    await worker.stop();
+    await stop();
   }
 }
 

@@ -2,16 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../activities';
-import { loadConfig } from '../config';
-import { createNoopDrivers } from '../drivers';
 import { createLogger, installTemporalLogging } from '../logger';
 import type { Timing } from '../models';
 import { ALL_SEARCH_ATTRIBUTES } from '../contracts';
-import { startWorker } from '../worker';
-import { benchActivities } from './activities';
 import {
   BUSY_PERCENT,
   loadAverage,
@@ -22,7 +16,8 @@ import {
 } from './machine';
 import { OPERATION_KINDS, operationShape, operationsAt, type OperationLevel, type OperationShape } from './operations';
 import { findServerPid } from './server-process';
-import { BENCH_NETWORKS, type BenchContext } from './context';
+import { startBenchWorker } from './bench-worker';
+import type { BenchContext } from './context';
 import { healthPhase, type HealthResults } from './health-phase';
 import { renderHealthTable } from './health-report';
 import { renderTable } from './report';
@@ -40,7 +35,7 @@ import { clusterPhase, renderSizingTable, type ClusterComparison } from './clust
 import { failoverStorm, type StormResult } from './storm';
 import { spawnStormWorker } from './storm-spawn';
 import { round } from './stats';
-import { BENCH_WORKER_OPTIONS, serverDynamicConfig } from './tuning';
+import { serverDynamicConfig } from './tuning';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const quick = process.argv.includes('--quick');
@@ -115,30 +110,19 @@ async function onFreshServer<T>(
   measure: (ctx: BenchContext, server: TestWorkflowEnvironment, serverPid?: number) => Promise<T>,
 ): Promise<T> {
   const { server, serverPid } = await startServer(cli);
-  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, AMPHORA_TASK_QUEUE: 'bench' });
-  const drivers = createNoopDrivers({ buildDelayMs: 0, networks: BENCH_NETWORKS });
-  const worker = await startWorker(config, logger, {
-    drivers,
-    worker: {
-      ...BENCH_WORKER_OPTIONS,
-      workflowsPath: require.resolve('./workflows'),
-      activities: { ...createActivities(drivers), ...benchActivities },
-    },
-  });
-  const eagerClient = new Client({ connection: worker.connection, namespace: config.temporal.namespace });
-  const ctx: BenchContext = {
+  const { ctx, stop } = await startBenchWorker({
+    address: server.address,
     client: server.client,
-    eagerClient,
-    taskQueue: config.taskQueue,
-    drivers,
+    taskQueue: 'bench',
     timing: TIMING,
-  };
+    logger,
+  });
   try {
     say('warming up');
     for (let i = 0; i < 10; i += 1) await Promise.all([timedCreate(ctx), timedFloor(ctx), timedHello(ctx)]);
     return await measure(ctx, server, serverPid);
   } finally {
-    await worker.stop();
+    await stop();
     await server.teardown();
     untrackBenchProcess(serverPid);
   }

@@ -1,4 +1,5 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/workflow-interceptors';
 
 /**
  * Bundles the workflows exported by `workflowsPath` (webpack takes seconds), keeping the bundler's chatter out of the
@@ -11,7 +12,7 @@ export async function bundleWorkflows(workflowsPath: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
     // As a worker bundles them (src/worker.ts): the operation metrics' interceptor goes with the workflows.
-    workflowInterceptorModules: [require.resolve('../../src/workflows/interceptors')],
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: {
       trace() {},
       debug() {},
