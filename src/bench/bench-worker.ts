@@ -20,7 +20,7 @@ export async function startBenchWorker(options: {
   taskQueue: string;
   timing: Timing;
   logger: Logger;
-}): Promise<{ ctx: BenchContext; stop(): Promise<void> }> {
+}): Promise<{ ctx: BenchContext; stop: () => Promise<void> }> {
   const config = loadConfig({
     ...process.env,
     TEMPORAL_ADDRESS: options.address,
