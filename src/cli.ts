@@ -7,6 +7,7 @@ import { startApiServer } from './controller/api/server';
 import { z } from 'zod';
 import { EncryptionCodec } from './codec';
 import { connectClient } from './controller/client';
+import { startTracing } from './tracing';
 import { startCodecServer } from './controller/codec-server';
 import { parseEnv } from './env';
 import { printableLines } from './controller/printable';
@@ -65,8 +66,10 @@ program
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
     installTemporalLogging(logger, { metricsListen: config.worker.metricsListen });
-    const worker = await startWorker(config, logger);
+    const tracing = config.tracing ? startTracing(config.tracing, 'amphora-worker', logger) : undefined;
+    const worker = await startWorker(config, logger, { tracing });
     await worker.done;
+    await tracing?.shutdown();
   });
 
 program
@@ -77,7 +80,8 @@ program
   .action(async () => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
-    const { client, close } = await connectClient(config);
+    const tracing = config.tracing ? startTracing(config.tracing, 'amphora-api', logger) : undefined;
+    const { client, close } = await connectClient(config, tracing);
     // With noop networking there is no Neutron: answer its lookups from the noop cloud (share AMPHORA_NOOP_STATE
     // with the workers to see their ports too).
     // What a create names for its VIP is looked up before anything starts: in the noop cloud, or in Neutron.
@@ -99,6 +103,7 @@ program
     drivers.close();
     heartbeats?.close();
     await close();
+    await tracing?.shutdown();
   });
 
 program

@@ -8,6 +8,7 @@ import { parseHealthConfig, type HealthConfig } from './health-config';
 import type { LocalHeartbeats } from './drivers/local';
 import { parseOpenStackSettings, type OpenStackSettings } from './drivers/openstack/settings';
 import { describeZodError } from './models/validation';
+import type { TracingConfig } from './tracing';
 
 /**
  * The one place that reads configuration. Everything else receives what it needs from here, so that drivers,
@@ -24,6 +25,12 @@ export { ConfigError };
 const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, for example 127.0.0.1:7233');
+
+/** An OTLP/HTTP collector's address. */
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'expected an http(s) URL of an OTLP/HTTP collector, for example http://127.0.0.1:4318',
+});
 
 /** A fault plan for the noop drivers, as JSON: `{"seed": 7, "rules": [{"method": "build", "probability": 0.1}]}`. */
 const faultPlanJson = z.string().transform((text, ctx): FaultPlan => {
@@ -93,6 +100,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[\w-]{1,255}$/, 'expected a deployment name of letters, digits, _ and -')
     .default('amphora-orchestrator'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl
+    .optional()
+    .describe('turns on tracing: spans go to this OTLP/HTTP collector, at its /v1/traces'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl
+    .optional()
+    .describe('turns on tracing: spans go to exactly this OTLP/HTTP traces URL'),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 /** Which drivers a worker uses and how the noop ones keep state. */
@@ -145,6 +159,8 @@ export interface AppConfig {
   codecKeys?: CodecKeys;
   /** Heartbeats and automatic failover; absent when AMPHORA_HEARTBEAT_KEY is unset. */
   health?: HealthConfig;
+  /** OpenTelemetry tracing to an OTLP/HTTP endpoint; absent (off) when no OTEL_EXPORTER_OTLP_*ENDPOINT is set. */
+  tracing?: TracingConfig;
 }
 
 /**
@@ -203,7 +219,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     controller: parseControllerSettings(present),
     codecKeys: codecKeysFromEnv(present),
     health,
+    tracing: tracingConfig(vars),
   };
+}
+
+/** The OTLP traces URL, as the OpenTelemetry SDKs derive it: the signal's own variable, else the base plus /v1/traces. */
+function tracingConfig(vars: z.infer<typeof EnvSchema>): TracingConfig | undefined {
+  const base = vars.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl =
+    vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/$/, '')}/v1/traces` : undefined);
+  if (!tracesUrl) return undefined;
+  return { tracesUrl, ...(vars.OTEL_SERVICE_NAME ? { serviceName: vars.OTEL_SERVICE_NAME } : {}) };
 }
 
 function loadTemporalConnection(env: Record<string, string | undefined>): AppConfig['temporal'] {

@@ -7,6 +7,8 @@ import { createDrivers, type Drivers } from './drivers';
 import type { Logger } from './logger';
 import { connectToTemporal } from './temporal-connection';
 import { checkTemporalReady } from './temporal-readiness';
+import type { Tracing } from './tracing';
+import { tracedDrivers } from './drivers/traced';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 import { ensureHealthManager } from './controller/health/ensure';
 import { openHeartbeatStore } from './controller/health/store';
@@ -16,6 +18,11 @@ export interface StartWorkerOptions {
   drivers?: Drivers;
   /** Extra worker options, for tuning. */
   worker?: Partial<WorkerOptions>;
+  /**
+   * Tracing for this process ({@link startTracing}): workflows, activities and every driver call become spans. The
+   * workflow spans need the worker to bundle its workflows (no prebuilt `workflowBundle`).
+   */
+  tracing?: Tracing;
 }
 
 /** A running worker and what it holds. */
@@ -41,7 +48,8 @@ export async function startWorker(
   logger: Logger,
   options: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
-  const drivers = options.drivers ?? (await createDrivers(config.drivers));
+  const untraced = options.drivers ?? (await createDrivers(config.drivers));
+  const drivers = options.tracing ? tracedDrivers(untraced) : untraced;
   const { address } = config.temporal.connectionOptions;
   const connection = await connectToTemporal(config, (options) => NativeConnection.connect(options)).catch((err) => {
     drivers.close();
@@ -63,6 +71,7 @@ export async function startWorker(
     connection: clientConnection,
     namespace: config.temporal.namespace,
     dataConverter,
+    plugins: options.tracing ? [options.tracing.plugin] : [],
   });
   // With a heartbeat key, this worker runs the health manager's activities over the shared heartbeat store.
   const heartbeats = config.health ? openHeartbeatStore(config.health.storeFile) : undefined;
@@ -82,6 +91,7 @@ export async function startWorker(
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: config.worker.shutdownGraceMs,
+    plugins: options.tracing ? [options.tracing.plugin] : [],
     ...deploymentOptions(config.worker.deployment),
     ...options.worker,
   });

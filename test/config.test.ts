@@ -49,6 +49,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('turns tracing on with an OTLP endpoint, deriving the traces URL as the OpenTelemetry SDKs do', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/otlp',
+        OTEL_SERVICE_NAME: 'lbaas-worker-2',
+      }).tracing,
+    ).toEqual({ tracesUrl: 'https://traces.example.com/otlp', serviceName: 'lbaas-worker-2' });
+    const err = configError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' });
+    expect(err.variables).toEqual(['OTEL_EXPORTER_OTLP_ENDPOINT']);
+    expect(err.message).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT.*expected an http\(s\) URL of an OTLP\/HTTP collector/);
+  });
+
   it('reads the standard TEMPORAL_* variables', () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal.example.internal:7233', TEMPORAL_NAMESPACE: 'lbaas' });
     expect(config.temporal.connectionOptions.address).toBe('temporal.example.internal:7233');

@@ -3,12 +3,16 @@ import { dataConverterFor } from '../codec';
 import type { AppConfig } from '../config';
 import { connectToTemporal } from '../temporal-connection';
 import { checkTemporalReady } from '../temporal-readiness';
+import type { Tracing } from '../tracing';
 
 /**
  * A Temporal client on the configured server and namespace, with a readable error when it cannot connect or the
  * namespace lacks what the workflows need.
  */
-export async function connectClient(config: AppConfig): Promise<{ client: Client; close: () => Promise<void> }> {
+export async function connectClient(
+  config: AppConfig,
+  tracing?: Tracing,
+): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await connectToTemporal(config, (options) =>
     Connection.connect({ ...options, connectTimeout: '5s' }),
   );
@@ -22,7 +26,12 @@ export async function connectClient(config: AppConfig): Promise<{ client: Client
   });
   const dataConverter = dataConverterFor(config.codecKeys);
   return {
-    client: new Client({ connection, namespace: config.temporal.namespace, dataConverter }),
+    client: new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter,
+      plugins: tracing ? [tracing.plugin] : [],
+    }),
     close: () => connection.close(),
   };
 }

@@ -13,6 +13,7 @@ import { catalogRoutes, FLAVOR_PROFILES, FLAVORS, providerRoutes, Quotas, ZONE_P
 import { objectRoutes } from './objects';
 import { TreeLookup } from '../tree-lookup';
 import { heartbeatStats } from '../health/heartbeat-stats';
+import { contextFromHeaders, inSpan, SpanKind, SpanStatusCode } from '../../tracing';
 
 /** The versions Octavia's root document lists that this API's behaviour matches (tags arrived in v2.5). */
 const VERSIONS = [
@@ -50,7 +51,20 @@ export function createApiApp(dependencies: ApiDependencies): Hono<ApiEnv> {
 
   app.use(async (c, next) => {
     const started = performance.now();
-    await next();
+    // A span per request (a no-op unless tracing is on), continuing the caller's trace when it sent `traceparent`;
+    // the workflow it starts joins it, and its activities and driver calls after that.
+    await inSpan(
+      `${c.req.method} ${c.req.path}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': c.req.method } },
+      async (span) => {
+        await next();
+        // The route's pattern names the span, so one operation's spans group together whatever the ids.
+        span.updateName(`${c.req.method} ${c.req.routePath}`);
+        span.setAttributes({ 'http.route': c.req.routePath, 'http.response.status_code': c.res.status });
+        if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      },
+      contextFromHeaders(c.req.header()),
+    );
     // Method, path and status only: bodies and headers can carry tokens and user data.
     logger.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },

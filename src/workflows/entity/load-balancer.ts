@@ -1,3 +1,4 @@
+import { context as traceContext, type Context as TraceContext } from '@opentelemetry/api';
 import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   AmphoraIdsAttribute,
@@ -52,6 +53,12 @@ export class LoadBalancerEntity {
   private current?: OperationRef;
   private last?: OperationRef;
   private readonly createRequest?: CreateLoadBalancerInput;
+  /**
+   * The trace context of the request that asked for the pending operation (the update's handler, or the entity's
+   * start for its create): the operation's child workflow joins that request's trace rather than the trace of the
+   * create that started this long-lived entity. Not carried over continue-as-new; nothing is pending then.
+   */
+  private pendingTrace?: TraceContext;
 
   constructor(input: LoadBalancerEntityInput, startedAt: string) {
     if ('resume' in input) {
@@ -60,6 +67,7 @@ export class LoadBalancerEntity {
       this.createRequest = input.create;
       this.record = initialRecord(input.create, startedAt);
       this.pending = { kind: 'create' };
+      this.pendingTrace = traceContext.active();
     }
   }
 
@@ -201,17 +209,20 @@ export class LoadBalancerEntity {
     const workflowId = `${entityWorkflowId(this.record.id)}-${this.operations}-${operation.kind}`;
     this.current = { kind: operation.kind, workflowId, startedAt: now() };
     try {
-      await CHILD_RUNNERS[operation.kind](operation, {
-        record: () => this.record,
-        workflowId,
-        createRequest: this.createRequest,
-        onChild: (childId) => {
-          if (this.current) this.current = { ...this.current, workflowId: childId };
-        },
-        onRecord: (changes) => {
-          this.record = { ...this.record, ...changes };
-        },
-      });
+      const runner = CHILD_RUNNERS[operation.kind];
+      await traceContext.with(this.pendingTrace ?? traceContext.active(), () =>
+        runner(operation, {
+          record: () => this.record,
+          workflowId,
+          createRequest: this.createRequest,
+          onChild: (childId) => {
+            if (this.current) this.current = { ...this.current, workflowId: childId };
+          },
+          onRecord: (changes) => {
+            this.record = { ...this.record, ...changes };
+          },
+        }),
+      );
       this.current = { ...this.current, outcome: 'succeeded', endedAt: now() };
     } catch (err) {
       const { message } = describeFailure(err);
@@ -233,6 +244,7 @@ export class LoadBalancerEntity {
     this.last = this.current;
     this.current = undefined;
     this.pending = undefined;
+    this.pendingTrace = undefined;
     this.publish();
   }
 
@@ -259,6 +271,7 @@ export class LoadBalancerEntity {
 
   private accept(next: PendingOperation, status: ProvisioningStatus): LoadBalancerRecord {
     this.pending = next;
+    this.pendingTrace = traceContext.active();
     this.record = { ...this.record, provisioningStatus: status, updatedAt: now() };
     this.publish();
     return this.record;
