@@ -11,6 +11,7 @@ import {
   type ComputeInstance,
 } from '../models';
 import { pollDelays } from './poll-schedule';
+import { waitUnlessCancelled } from './wait';
 
 export interface BuildAmphoraInput {
   amphoraId: string;
@@ -76,7 +77,7 @@ export function createComputeActivities(compute: AmphoraComputeDriver) {
           context.heartbeat({ look: look + 1, state });
           lastBeat = performance.now();
         }
-        await context.sleep(delay);
+        await waitUnlessCancelled(context, delay);
       }
       throw new ComputeBuildError(
         name,

@@ -1,4 +1,4 @@
-import { context as traceContext, type Context as TraceContext } from '@opentelemetry/api';
+import type { Context as TraceContext } from '@opentelemetry/api';
 import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   AmphoraIdsAttribute,
@@ -34,6 +34,7 @@ import {
 } from '../../contracts';
 import type { CreateLoadBalancerInput, ProvisioningStatus } from '../../models';
 import { CHILD_RUNNERS, type PendingOperation } from './children';
+import { traceContext } from './trace-context';
 
 /** The entity's state, as it continues as new. */
 export type EntityState = Extract<LoadBalancerEntityInput, { resume: unknown }>['resume'];
@@ -67,7 +68,7 @@ export class LoadBalancerEntity {
       this.createRequest = input.create;
       this.record = initialRecord(input.create, startedAt);
       this.pending = { kind: 'create' };
-      this.pendingTrace = traceContext.active();
+      this.pendingTrace = traceContext().active();
     }
   }
 
@@ -210,7 +211,7 @@ export class LoadBalancerEntity {
     this.current = { kind: operation.kind, workflowId, startedAt: now() };
     try {
       const runner = CHILD_RUNNERS[operation.kind];
-      await traceContext.with(this.pendingTrace ?? traceContext.active(), () =>
+      await traceContext().with(this.pendingTrace ?? traceContext().active(), () =>
         runner(operation, {
           record: () => this.record,
           workflowId,
@@ -271,7 +272,7 @@ export class LoadBalancerEntity {
 
   private accept(next: PendingOperation, status: ProvisioningStatus): LoadBalancerRecord {
     this.pending = next;
-    this.pendingTrace = traceContext.active();
+    this.pendingTrace = traceContext().active();
     this.record = { ...this.record, provisioningStatus: status, updatedAt: now() };
     this.publish();
     return this.record;
