@@ -178,7 +178,9 @@ describe('data plane, health manager', () => {
         (action) => action.loadBalancerId === pair.id && action.outcome === 'failover started',
       );
       expect(started.map((action) => action.amphoraId)).toEqual([master.id]);
-      expect(status.failoversStarted - before).toBe(1);
+      // Of this pair, that is. The manager's total is not checked here: in one CI run (the full suite on two cores) the
+      // earlier test's SINGLE amphora went unheard past the 6 s timeout while this test ran, and its failover counted too.
+      expect(status.failoversStarted - before).toBeGreaterThanOrEqual(1);
     } finally {
       await deleteWebLoadBalancer(world(), pair);
     }
