@@ -87,3 +87,23 @@ export function statusWithRetries(client: Client, workflowId: string, deadline: 
     client.workflow.getHandle(workflowId).query<OperationStatus>('status'),
   );
 }
+
+/**
+ * The workflows on `taskQueue` that are still running. Visibility lists are eventually consistent (on the cluster,
+ * a workflow that has just completed can still be listed as Running for a moment), so each one listed is confirmed
+ * with `describe`, which reads the workflow itself.
+ */
+export async function stillRunning(client: Client, taskQueue: string): Promise<string[]> {
+  const listed: { workflowId: string; runId: string }[] = [];
+  for await (const execution of client.workflow.list({
+    query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
+  })) {
+    listed.push({ workflowId: execution.workflowId, runId: execution.runId });
+  }
+  const running: string[] = [];
+  await inPool(listed, 8, async ({ workflowId, runId }) => {
+    const { status } = await client.workflow.getHandle(workflowId, runId).describe();
+    if (status.name === 'RUNNING') running.push(workflowId);
+  });
+  return running;
+}

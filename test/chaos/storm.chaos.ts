@@ -8,7 +8,7 @@ import { freePort } from '../harness/dev-server';
 import { sweepOrphans } from '../../src/workflows';
 import { ENTITY_ACTIONS, entityChaos } from './entities';
 import { compareInventory, inventoryKeys } from './inventory';
-import { inPool, runOperation, statusWithRetries, type Outcome } from './operations';
+import { inPool, runOperation, statusWithRetries, stillRunning, type Outcome } from './operations';
 import { TemporalCluster } from './cluster';
 import { DevServer, WorkerProcess } from './processes';
 
@@ -310,12 +310,7 @@ describe('chaos', () => {
     const elapsed = Date.now() - started;
 
     // Quiescence: nothing of this run is still running, and nothing answers a PENDING_* status.
-    const running: string[] = [];
-    for await (const execution of client.workflow.list({
-      query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
-    })) {
-      running.push(execution.workflowId);
-    }
+    const running = await stillRunning(client, taskQueue);
     const pending: string[] = [];
     await inPool(workflowIds, 8, async (workflowId) => {
       const status = await statusWithRetries(client, workflowId, Date.now() + 60_000);
@@ -364,12 +359,7 @@ describe('chaos', () => {
       workflowId: `chaos-sweep-${SEED}`,
       args: [{ dryRun: false, graceMs: 0, maxRemovals: 5_000 }],
     });
-    const runningEntities: string[] = [];
-    for await (const execution of client.workflow.list({
-      query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
-    })) {
-      runningEntities.push(execution.workflowId);
-    }
+    const runningEntities = await stillRunning(client, taskQueue);
     const left = [...inventoryKeys(cloud.cloud)].filter((item) => !baseline.has(item));
     const notOurs = cloud.inventory().filter((item) => item.name.endsWith('-before-chaos'));
     process.stdout.write(
