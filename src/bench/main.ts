@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLogger, installTemporalLogging } from '../logger';
 import type { Timing } from '../models';
-import { ALL_SEARCH_ATTRIBUTES } from '../contracts';
 import {
   BUSY_PERCENT,
   loadAverage,
@@ -15,7 +13,7 @@ import {
   untrackBenchProcess,
 } from './machine';
 import { OPERATION_KINDS, operationShape, operationsAt, type OperationLevel, type OperationShape } from './operations';
-import { findServerPid } from './server-process';
+import { devServerCli, startBenchDevServer } from './dev-server';
 import { startBenchWorker } from './bench-worker';
 import type { BenchContext } from './context';
 import { healthPhase, type HealthResults } from './health-phase';
@@ -35,7 +33,6 @@ import { clusterPhase, renderSizingTable, type ClusterComparison } from './clust
 import { failoverStorm, type StormResult } from './storm';
 import { spawnStormWorker } from './storm-spawn';
 import { round } from './stats';
-import { serverDynamicConfig } from './tuning';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const quick = process.argv.includes('--quick');
@@ -84,17 +81,9 @@ const REAL_BOOT = { count: 1000, bootMs: 30_000 };
 
 type Logger = ReturnType<typeof createLogger>;
 
-/** An in-memory dev server with the dynamic config users run (`temporal-dev.sh dynamic-config`), and its pid. */
+/** The bench's dev server (see {@link startBenchDevServer}), its CPU counted as the bench's. */
 async function startServer(cli: string): Promise<{ server: TestWorkflowEnvironment; serverPid?: number }> {
-  const server = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
-      extraArgs: serverDynamicConfig(PROJECT_DIR).flatMap((value) => ['--dynamic-config-value', value]),
-    },
-  });
-  const serverPid = findServerPid(server.address.split(':').pop() ?? '');
+  const { server, serverPid } = await startBenchDevServer(cli);
   if (serverPid === undefined) say('the dev server process was not found: server CPU reads as 0');
   trackBenchProcess(serverPid);
   return { server, serverPid };
@@ -205,8 +194,7 @@ async function stormPhase(cli: string) {
 async function main(): Promise<void> {
   const logger = createLogger(process.env.AMPHORA_LOG_LEVEL ?? 'error');
   installTemporalLogging(logger);
-  const cli =
-    execFileSync(join(PROJECT_DIR, 'temporal-dev.sh'), ['path'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+  const cli = devServerCli();
   const loadBefore = loadAverage();
   const othersBefore = await othersCpuPercent(3_000);
   say(`machine: load average ${loadBefore}, other processes use ${othersBefore} % of a core`);

@@ -7,17 +7,11 @@
  * Environment: STORM_COUNT (1000), STORM_BOOT_MS (30000), STORM_POLL_MS (100, the bench's; the product's is 10000),
  * STORM_POLL_ATTEMPTS (600). Whatever else is set reaches the storm worker too (NODE_OPTIONS, MALLOC_ARENA_MAX).
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ALL_SEARCH_ATTRIBUTES } from '../contracts';
 import type { Timing } from '../models';
-import { findServerPid } from './server-process';
+import { devServerCli, startBenchDevServer } from './dev-server';
 import { failoverStorm } from './storm';
 import { spawnStormWorker } from './storm-spawn';
-import { serverDynamicConfig } from './tuning';
 
-const PROJECT_DIR = join(__dirname, '..', '..');
 const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 async function main(): Promise<void> {
@@ -31,19 +25,8 @@ async function main(): Promise<void> {
     buildPollIntervalMs: number('STORM_POLL_MS', 100),
     buildPollAttempts: number('STORM_POLL_ATTEMPTS', 600),
   };
-  // The CLI `temporal-dev.sh` runs (building it when missing), as the bench finds it.
-  const cli =
-    execFileSync(join(PROJECT_DIR, 'temporal-dev.sh'), ['path'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
-  const server = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
-      extraArgs: serverDynamicConfig(PROJECT_DIR).flatMap((value) => ['--dynamic-config-value', value]),
-    },
-  });
+  const { server, serverPid } = await startBenchDevServer(devServerCli());
   try {
-    const serverPid = findServerPid(server.address.split(':').pop() ?? '');
     const worker = await spawnStormWorker(server.address, 'storm-alone', bootMs);
     try {
       const result = await failoverStorm(server.client, 'storm-alone', worker, { count, bootMs, timing, serverPid });

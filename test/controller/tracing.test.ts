@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../harness/temporal';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../harness/otlp-receiver';
-import { captureProcess, secretMarker, type CapturedProcess } from '../secrets/log-capture';
+import { secretMarker, startWorkerAndApi, type CapturedProcess } from '../secrets/log-capture';
 
 /**
  * OpenTelemetry tracing as an operator turns it on (OTEL_EXPORTER_OTLP_ENDPOINT on `amphora server` and `amphora
@@ -61,13 +61,8 @@ it('follows a create and a delete from their API requests through the entity and
     // Batches leave every 100 ms instead of 5 s, so the test need not wait for exit.
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
-  const worker = captureProcess(['src/cli.ts', 'worker'], env);
-  processes.push(worker);
-  const api = captureProcess(['src/cli.ts', 'server'], env);
-  processes.push(api);
-  await worker.waitForLine('"msg":"worker started"', 120_000);
-  await api.waitForLine('API listening on', 120_000);
-  const url = /API listening on (http:\/\/[^\s]+)/.exec(api.lines().join('\n'))?.[1] ?? '';
+  const { worker, api, url } = await startWorkerAndApi(env);
+  processes.push(worker, api);
   const request = (method: string, path: string, caller: { traceparent: string }, body?: unknown) =>
     fetch(`${url}/v2/lbaas/loadbalancers${path}`, {
       method,

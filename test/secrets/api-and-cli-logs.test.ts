@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../harness/temporal';
-import { captureProcess, linesRevealing, secretMarker, type CapturedProcess } from './log-capture';
+import { linesRevealing, secretMarker, startWorkerAndApi, type CapturedProcess } from './log-capture';
 
 const run = promisify(execFile);
 const PROJECT_DIR = join(__dirname, '..', '..');
@@ -37,13 +37,8 @@ it('keeps the API token and the amphora key name out of every line the API serve
     AMPHORA_API_LISTEN: '127.0.0.1:0',
     AMPHORA_API_TOKENS: token,
   };
-  const worker = captureProcess(['src/cli.ts', 'worker'], env);
-  processes.push(worker);
-  const api = captureProcess(['src/cli.ts', 'server'], env);
-  processes.push(api);
-  await worker.waitForLine('"msg":"worker started"', 120_000);
-  await api.waitForLine('API listening on', 120_000);
-  const url = /API listening on (http:\/\/[^\s]+)/.exec(api.lines().join('\n'))?.[1] ?? '';
+  const { worker, api, url } = await startWorkerAndApi(env);
+  processes.push(worker, api);
 
   // Through the API: a create with the token, a request with a wrong token that carries the marker too, then the
   // record until ACTIVE.

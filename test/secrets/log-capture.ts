@@ -118,3 +118,23 @@ export function captureProcess(args: string[], env: NodeJS.ProcessEnv): Captured
     },
   };
 }
+
+/**
+ * `amphora worker` and `amphora server` as an operator runs them, with `env`, once both are ready: the API's URL is
+ * read from its start line (so AMPHORA_API_LISTEN may end in :0).
+ */
+export async function startWorkerAndApi(
+  env: NodeJS.ProcessEnv,
+): Promise<{ worker: CapturedProcess; api: CapturedProcess; url: string }> {
+  const worker = captureProcess(['src/cli.ts', 'worker'], env);
+  const api = captureProcess(['src/cli.ts', 'server'], env);
+  try {
+    await worker.waitForLine('"msg":"worker started"', 120_000);
+    await api.waitForLine('API listening on', 120_000);
+  } catch (err) {
+    await Promise.all([worker.stop(), api.stop()]);
+    throw err;
+  }
+  const url = /API listening on (http:\/\/[^\s]+)/.exec(api.lines().join('\n'))?.[1] ?? '';
+  return { worker, api, url };
+}
