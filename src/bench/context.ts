@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NoopDrivers } from '../drivers';
-import type { AmphoraTemplate, CreateLoadBalancerInput, Timing } from '../models';
+import { operationSearchAttributes, type OperationName } from '../contracts';
+import type { AmphoraTemplate, CreateLoadBalancerInput, LoadBalancer, Timing } from '../models';
 import type { NetworkSeed } from '../drivers/noop/seed';
 
 /** What every bench scenario runs against. */
@@ -41,6 +42,21 @@ export const BENCH_AMPHORA_TEMPLATE: AmphoraTemplate = {
 };
 
 /** A SINGLE (or ACTIVE_STANDBY) create request on the bench networks. */
+/**
+ * The search attributes an operation on `lb` starts with when the entity starts it (the creates' starter sets them
+ * too): the operation then upserts only its status, so the bench's runs cost the server what the product's do.
+ */
+export const startedAsTheEntityDoes = (
+  operation: OperationName,
+  lb: Pick<LoadBalancer, 'id' | 'projectId' | 'name'>,
+) => ({
+  typedSearchAttributes: operationSearchAttributes(operation, {
+    loadBalancerId: lb.id,
+    projectId: lb.projectId,
+    name: lb.name,
+  }),
+});
+
 export function benchRequest(
   timing: Timing,
   topology: CreateLoadBalancerInput['topology'] = 'SINGLE',

@@ -3,7 +3,7 @@ import { startCreateLoadBalancer } from '../controller/operations';
 import type { LoadBalancer } from '../models';
 import { treeOf } from '../contracts';
 import { configureLoadBalancer, deleteLoadBalancer, failoverAmphora } from '../workflows';
-import { BENCH_AMPHORA_TEMPLATE, benchRequest, runPool, type BenchContext } from './context';
+import { BENCH_AMPHORA_TEMPLATE, benchRequest, runPool, startedAsTheEntityDoes, type BenchContext } from './context';
 import { ResourceSampler } from './resources';
 import { servingTree, withNewMember } from './trees';
 import { ownCpuMs, processCpuMs } from './server-process';
@@ -79,12 +79,14 @@ async function runOne(ctx: BenchContext, kind: OperationKind, lb: LoadBalancer |
     await ctx.client.workflow.execute(configureLoadBalancer, {
       taskQueue: ctx.taskQueue,
       workflowId,
+      ...startedAsTheEntityDoes('configure', lb),
       args: [{ loadBalancer: { ...lb, tree: withNewMember(lb, previousTree) }, previousTree, timing: ctx.timing }],
     });
   } else if (kind === 'failover') {
     await ctx.client.workflow.execute(failoverAmphora, {
       taskQueue: ctx.taskQueue,
       workflowId,
+      ...startedAsTheEntityDoes('failover', lb),
       args: [
         {
           loadBalancer: { ...lb, amphoraTemplate: BENCH_AMPHORA_TEMPLATE },
@@ -97,6 +99,7 @@ async function runOne(ctx: BenchContext, kind: OperationKind, lb: LoadBalancer |
     await ctx.client.workflow.execute(deleteLoadBalancer, {
       taskQueue: ctx.taskQueue,
       workflowId,
+      ...startedAsTheEntityDoes('delete', lb),
       args: [{ loadBalancer: lb, timing: ctx.timing }],
     });
   }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { NoopDrivers } from '../drivers';
 import { amphoraName, type LoadBalancer, type Timing } from '../models';
-import { BENCH_AMPHORA_TEMPLATE } from './context';
+import { BENCH_AMPHORA_TEMPLATE, startedAsTheEntityDoes } from './context';
 import { failoverAmphora } from '../workflows';
 import { processCpuMs } from './server-process';
 import type { StormWorker } from './storm-spawn';
@@ -78,6 +78,7 @@ export async function failoverStorm(
       client.workflow.start(failoverAmphora, {
         taskQueue,
         workflowId: `bench-storm-${lb.id}`,
+        ...startedAsTheEntityDoes('failover', lb),
         args: [
           {
             loadBalancer: { ...lb, amphoraTemplate: BENCH_AMPHORA_TEMPLATE },

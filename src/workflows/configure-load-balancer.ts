@@ -4,7 +4,6 @@ import { amphoraLoadBalancer } from './amphora-config';
 import { findMemberNetworks, openListenerPorts, postNetworkPlug, pushConfiguration } from './amphora-steps';
 import { Operation } from './operation/operation';
 import { notApplicable } from './operation/outcome';
-import { allOrNothing } from './parallel';
 import { listNetworks, plugNetwork } from './steps';
 
 /** What a configuration change leaves for the entity's record. */
@@ -36,9 +35,9 @@ export async function configureLoadBalancer(request: ConfigureLoadBalancerInput)
     const needed = await memberNetworksNeeded(op, lb.tree, vip.networkId);
     const added = needed.filter((networkId) => !plugged.includes(networkId));
     for (const networkId of added) {
-      await allOrNothing(serving.map((amphora) => () => plugMemberNetwork(op, amphora, networkId)));
+      await op.allOrNothing(serving.map((amphora) => () => plugMemberNetwork(op, amphora, networkId)));
     }
-    await allOrNothing(
+    await op.allOrNothing(
       serving.map((amphora) => () => op.undoable(pushConfiguration, { amphora, loadBalancer: next, previous })),
     );
     const listenerPorts = listenerPortsOf(lb.tree);

@@ -5,7 +5,6 @@ import { amphoraLoadBalancer } from './amphora-config';
 import { startVrrp } from './amphora-steps';
 import { AMPHORA_DRIVER_PATCH, createAmphoraWithVipSteps } from './amphora-unit';
 import { Operation } from './operation/operation';
-import { allOrNothing } from './parallel';
 import { allocateVip, createServerGroup, updateVip } from './steps';
 
 /**
@@ -44,7 +43,7 @@ export async function buildLoadBalancer(
   const { loadBalancerId, topology, amphora: template } = input;
   const roles: AmphoraRole[] = topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
   const planned = roles.map((role) => ({ role, amphoraId: uuid4() }));
-  const amphorae = await allOrNothing(
+  const amphorae = await op.allOrNothing(
     planned.map(
       ({ role, amphoraId }) =>
         () =>
@@ -66,7 +65,7 @@ export async function buildLoadBalancer(
       vip,
       treeOf({}),
     );
-    await allOrNothing(amphorae.map((amphora) => () => op.run(startVrrp, { amphora, loadBalancer })));
+    await op.allOrNothing(amphorae.map((amphora) => () => op.run(startVrrp, { amphora, loadBalancer })));
   }
   await op.run(updateVip, { loadBalancerId, vip, listenerPorts: input.listenerPorts });
   op.progress.setStatus('ACTIVE', 'ONLINE');

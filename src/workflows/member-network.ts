@@ -3,7 +3,7 @@ import { FailureTypes } from '../contracts';
 import type { LoadBalancer, MemberNetworkInput } from '../models';
 import { Operation } from './operation/operation';
 import { notApplicable } from './operation/outcome';
-import { allOrNothing, allToTheEnd } from './parallel';
+import { allToTheEnd } from './parallel';
 import { listNetworks, plugNetwork, unplugNetwork } from './steps';
 
 /** Starts a plug or unplug: validates the request, and checks that every amphora has an instance to plug. */
@@ -44,7 +44,7 @@ async function begin(operation: 'plug-network' | 'unplug-network', request: Memb
 export async function plugMemberNetwork(request: MemberNetworkInput): Promise<LoadBalancer> {
   const { op, done, plugs } = await begin('plug-network', request);
   return op.undoOnFailure(async () => {
-    await allOrNothing(
+    await op.allOrNothing(
       plugs.map((plug) => async () => {
         const current = await op.run(listNetworks, plug);
         if (!current.some((attached) => attached.networkId === plug.networkId)) await op.undoable(plugNetwork, plug);

@@ -127,6 +127,13 @@ export async function killAmphora(world: LocalWorld, computeId: string): Promise
 /** Deletes the load balancer (cascade) and its members, and waits until it is gone. */
 export async function deleteWebLoadBalancer(world: LocalWorld, lb: WebLoadBalancer): Promise<void> {
   const api = treeApi(world.call);
+  // As an operator would: an operation still running (a failover the health manager started) is waited out first,
+  // so that a clean-up after a failed test neither meets Octavia's 409 nor hides that test's own failure.
+  await eventually(async () => {
+    const { body } = await world.call('GET', `/v2/lbaas/loadbalancers/${lb.id}`);
+    const status = (body.loadbalancer as { provisioning_status?: string } | undefined)?.provisioning_status ?? '';
+    return status.startsWith('PENDING_') ? undefined : true;
+  }, 60_000);
   api.expectStatus(await world.call('DELETE', `/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
   await api.gone(lb.id);
   for (const member of lb.members) await removeGuest(world.drivers, member);

@@ -1,11 +1,10 @@
-import type { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { createLoadBalancer } from '../../src/workflows';
 import { bundleWorkflows } from '../harness/bundle';
 import { quietRuntime } from '../harness/temporal';
 import { createRequest, startOrchestrator } from '../workflows/orchestrator';
 import { SERVER_GROUP_BEFORE_VIP } from './fixtures/patched-steps/create-load-balancer';
-import { loadHistories, workflowTypeOf, type SavedHistory } from './histories';
+import { loadHistories, recordedCalls, workflowTypeOf, type SavedHistory } from './histories';
 import { explainReplayFailure, replayAll } from './replayer';
 
 /**
@@ -14,18 +13,13 @@ import { explainReplayFailure, replayAll } from './replayer';
  * `patched()` (fixtures/patched-steps), each replayed against the recorded histories.
  */
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
 const histories = loadHistories();
 
 /** The activity types a history scheduled, in order. */
-const scheduledActivities = (events: readonly HistoryEvent[]) =>
-  events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-
 /** The histories that went through the server group step: the only ones the swap can break. */
 const throughServerGroup = (saved: SavedHistory) =>
   workflowTypeOf(saved.history) === 'createLoadBalancer' &&
-  scheduledActivities(saved.history.events ?? []).includes('createServerGroup');
+  recordedCalls(saved.history.events ?? []).some((call) => call.activityType === 'createServerGroup');
 
 beforeAll(() => {
   // The replays below fail on purpose; the SDK's warning for each would bury the test output.
@@ -51,8 +45,9 @@ describe('an incompatible change: two steps swapped without a patch', () => {
     if (!first) throw new Error('create-active-standby was not replayed');
     const message = await explainReplayFailure(swapped, first);
     expect(message).toContain('test/replay/histories/create-active-standby.json');
-    expect(message).toMatch(/at event \d+ ActivityTaskScheduled allocateVip "Allocate VIP for load balancer /);
-    expect(message).toContain("does not match activity type of activity command 'createServerGroup'");
+    // The step is a local activity there: its marker is where code and history part.
+    expect(message).toMatch(/at event \d+ MarkerRecorded allocateVip "Allocate VIP for load balancer /);
+    expect(message).toContain("does not match activity type of local activity command 'createServerGroup'");
   });
 });
 
@@ -86,7 +81,8 @@ describe('the same change behind patched()', () => {
 
       const history = await handle.fetchHistory();
       const events = history.events ?? [];
-      expect(scheduledActivities(events).slice(0, 2)).toEqual(['createServerGroup', 'allocateVip']);
+      const steps = recordedCalls(events).filter((call) => call.activityType !== 'validateWorkflowInput');
+      expect(steps.slice(0, 2).map((call) => call.activityType)).toEqual(['createServerGroup', 'allocateVip']);
       const markers = events.flatMap((event) => event.markerRecordedEventAttributes ?? []);
       // Each patch the run went through records one marker (the amphora driver's steps have one of their own).
       const patches = markers

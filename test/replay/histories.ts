@@ -74,13 +74,39 @@ function eventTypeName(event: HistoryEvent): string {
 /** An event as a reader finds it in the UI: its id, type, and for an activity its type and summary. */
 export function describeEvent(event: HistoryEvent): string {
   const parts = [`event ${String(event.eventId)} ${eventTypeName(event)}`];
-  const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
+  const activity =
+    event.activityTaskScheduledEventAttributes?.activityType?.name ?? recordedCalls([event])[0]?.activityType;
   if (activity) parts.push(activity);
   const summary = event.userMetadata?.summary?.data;
   if (summary) parts.push(`"${decodeText(summary)}"`);
   const marker = event.markerRecordedEventAttributes?.markerName;
   if (marker) parts.push(marker);
   return parts.join(' ');
+}
+
+/** One step's call as the history records it: an activity task, or a local activity's marker. */
+export interface RecordedCall {
+  activityType: string;
+  local: boolean;
+  /** The attempt that answered (a local activity's marker); an activity task's scheduled event has none. */
+  attempt?: number;
+  failed: boolean;
+}
+
+/**
+ * The activities a run called, in order: each activity task when it was scheduled, each local activity (driver
+ * steps, from the local-steps patch on, and reads) when its marker was recorded.
+ */
+export function recordedCalls(events: readonly HistoryEvent[]): RecordedCall[] {
+  return events.flatMap((event): RecordedCall[] => {
+    const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (scheduled) return [{ activityType: scheduled, local: false, failed: false }];
+    const marker = event.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+    if (!marker || !data) return [];
+    const recorded = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string; attempt: number };
+    return [{ activityType: recorded.activity_type, local: true, attempt: recorded.attempt, failed: Boolean(marker.failure) }];
+  });
 }
 
 /** Events that record a command of the workflow: the only places where replayed code can disagree with a history. */

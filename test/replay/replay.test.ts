@@ -29,7 +29,7 @@ describe('replaying the recorded histories against the current workflow code', (
 
   it('has at least 10 recorded histories, each listed in INDEX.md', () => {
     expect(histories.length).toBeGreaterThanOrEqual(10);
-    const listed = [...readFileSync(INDEX_FILE, 'utf8').matchAll(/\[([\w-]+)\.json\]\(/g)].map((match) => match[1]);
+    const listed = [...readFileSync(INDEX_FILE, 'utf8').matchAll(/\[([\w.-]+)\.json\]\(/g)].map((match) => match[1]);
     expect(listed.sort()).toEqual(histories.map((saved) => saved.name));
   });
 

@@ -66,3 +66,15 @@ export async function readCompactRows(page: Page, count: number): Promise<EventR
   await page.getByTestId('compact').click();
   return readEventRows(page, count);
 }
+
+/**
+ * Opens an event's row and reads what the UI shows of it in full (a local activity's marker: its activity type,
+ * summary, the recorded attempt and its failure).
+ */
+export async function readExpandedEvent(page: Page, eventId: number): Promise<string> {
+  const row = page.locator(`${ROW}[data-eventid="${eventId}"]`);
+  await row.click();
+  const expanded = row.locator('xpath=following-sibling::tr[1]');
+  await expanded.waitFor();
+  return expanded.innerText();
+}

@@ -7,7 +7,7 @@ import { freePort, startDevServer } from '../harness/dev-server';
 import { connectTestTemporal, quietRuntime, type TestTemporal } from '../harness/temporal';
 import { createRequest, failureOf, startOrchestrator, statusOf, type Orchestrator } from '../workflows/orchestrator';
 import { ensureChromium, launchChromium } from './chromium';
-import { readCompactRows, readEventRows, type EventRow } from './history-page';
+import { readCompactRows, readEventRows, readExpandedEvent, type EventRow } from './history-page';
 
 /**
  * What README "Seeing a run in the Temporal UI" promises, checked in a real browser: a create that fails at plugVip
@@ -78,36 +78,40 @@ describe('the Temporal UI shows a rolled-back create step by step', () => {
 
       // The full view: one row per event, newest first.
       const rows = await readEventRows(page, eventCount);
-      const scheduled = (summary: string): EventRow => {
-        const row = rows.find((r) => r.eventType === 'Activity Task Scheduled' && r.summary === summary);
-        if (!row) {
-          const shown = rows.filter((r) => r.summary).map((r) => `${r.eventId} ${r.summary ?? ''}`);
-          throw new Error(
-            `No "Activity Task Scheduled" row with the summary "${summary}"; shown: ${shown.join(' | ')}`,
-          );
+      const row = (summary: string, eventType: string): EventRow => {
+        const found = rows.find((r) => r.eventType === eventType && r.summary === summary);
+        if (!found) {
+          const shown = rows.filter((r) => r.summary).map((r) => `${r.eventId} ${r.eventType}: ${r.summary ?? ''}`);
+          throw new Error(`No "${eventType}" row with the summary "${summary}"; shown: ${shown.join(' | ')}`);
         }
-        return row;
+        return found;
       };
-      const plug = scheduled(expected.plug);
+      // A driver step is a local activity: its row is the marker that records its outcome, the failure included.
+      const plug = row(expected.plug, 'Local Activity');
       expect(plug.activityType).toBe('plugVip');
-      const failed = rows.filter((r) => r.eventType === 'Activity Task Failed');
-      expect(failed).toHaveLength(1);
-      expect(failed[0]?.details).toContain('Injected permanent fault in plugVip');
-      expect(failed[0]?.eventId).toBeGreaterThan(plug.eventId);
+      const plugEvent = await readExpandedEvent(page, plug.eventId);
+      expect(plugEvent).toContain('core_local_activity');
+      expect(plugEvent).toContain('"attempt": 1');
+      expect(plugEvent).toContain('Injected permanent fault in plugVip');
 
-      const undos = [expected.undoUnplug, expected.undoDelete, expected.undoDeallocate].map(scheduled);
-      expect(undos.map((row) => row.activityType)).toEqual(['unplugVip', 'deleteAmphora', 'deallocateVip']);
-      const undoIds = undos.map((row) => row.eventId);
-      expect(undoIds[0]).toBeGreaterThan(failed[0]?.eventId ?? Infinity);
+      // Undos are activity tasks, scheduled newest step first, after the failure.
+      const undos = [expected.undoUnplug, expected.undoDelete, expected.undoDeallocate].map((summary) =>
+        row(summary, 'Activity Task Scheduled'),
+      );
+      expect(undos.map((r) => r.activityType)).toEqual(['unplugVip', 'deleteAmphora', 'deallocateVip']);
+      const undoIds = undos.map((r) => r.eventId);
+      expect(undoIds[0]).toBeGreaterThan(plug.eventId);
       expect([...undoIds].sort((a, b) => a - b)).toEqual(undoIds);
+      expect(rows.filter((r) => r.eventType === 'Activity Task Failed')).toEqual([]);
 
       const end = rows.find((r) => r.eventType === 'Workflow Execution Failed');
       expect(end?.details).toContain('failed at step "plug VIP into STANDALONE amphora"');
       expect(end?.details).toContain('nothing was left behind');
 
       // The compact view: one row per activity, the story in summaries alone.
-      // Ten rows: the nine activities, and the marker of the patch that brought the amphora driver's steps.
-      const compact = (await readCompactRows(page, 10)).filter((row) => row.activityType);
+      // Eleven rows: the nine activities (local or not), and the markers of two patches (the amphora driver's steps,
+      // driver steps as local activities).
+      const compact = (await readCompactRows(page, 11)).filter((row) => row.activityType);
       expect(compact.map((row) => row.summary)).toEqual([
         expected.undoDeallocate,
         expected.undoDelete,

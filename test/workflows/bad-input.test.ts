@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import * as workflows from '../../src/workflows';
 import { createLoadBalancer } from '../../src/workflows';
+import { recordedCalls } from '../replay/histories';
 import { createRequest, failureOf, startOrchestrator, statusOf, type Orchestrator } from './orchestrator';
 
 /** Event type numbers of the history events these tests count (8 is WORKFLOW_TASK_TIMED_OUT, not FAILED). */
@@ -78,6 +79,9 @@ describe('an invalid create fails before any driver call, naming the field, and 
 
     const events = await eventTypes(handle);
     expect(events).not.toContain(ACTIVITY_TASK_SCHEDULED);
+    // Nor a driver step as a local activity: the validation is the only call.
+    const calls = recordedCalls((await handle.fetchHistory()).events ?? []);
+    expect(calls.map((call) => call.activityType)).toEqual(['validateWorkflowInput']);
     expect(events).not.toContain(WORKFLOW_TASK_FAILED);
     expect((await handle.describe()).status.name).toBe('FAILED');
     expect(orchestrator.drivers.journal()).toHaveLength(journalBefore);
@@ -91,9 +95,13 @@ describe('an invalid create fails before any driver call, naming the field, and 
     expect(failure.message).toContain(
       'failed at step "allocate VIP": SubnetNotFoundError: Subnet no-such-subnet was not found',
     );
-    const scheduled = (await eventTypes(handle)).filter((type) => type === ACTIVITY_TASK_SCHEDULED);
-    expect(scheduled).toHaveLength(2); // allocateVip once (non-retryable), then its undo
     const history = await handle.fetchHistory();
+    // allocateVip once (non-retryable: its one attempt failed), then its undo.
+    const calls = recordedCalls(history.events ?? []).filter((call) => call.activityType !== 'validateWorkflowInput');
+    expect(calls).toEqual([
+      { activityType: 'allocateVip', local: true, attempt: 1, failed: true },
+      { activityType: 'deallocateVip', local: false, failed: false },
+    ]);
     const started = (history.events ?? []).filter((event) => event.activityTaskStartedEventAttributes);
     expect(started.every((event) => (event.activityTaskStartedEventAttributes?.attempt ?? 1) === 1)).toBe(true);
     expect(orchestrator.drivers.inventory()).toEqual(orchestrator.baseline);

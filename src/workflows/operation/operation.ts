@@ -1,5 +1,6 @@
 import {
   ActivityCancellationType,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
@@ -11,11 +12,18 @@ import type { Timing } from '../../models';
 import { countOperation, countUndo } from './metrics';
 import { operationFailure } from './outcome';
 import { Progress } from './progress';
+import { allOrNothing } from '../parallel';
 import { Saga } from './saga';
 import { validateInput } from './validate';
 import type { ActivityName, ActivityOutput, Step, StepMode, UndoableStep } from './step';
 
 type Proxy = Record<ActivityName, unknown>;
+
+/**
+ * The patch that runs driver steps as local activities. Histories recorded before it scheduled each step as an
+ * activity task, and replay that way.
+ */
+export const LOCAL_STEPS_PATCH = 'driver-steps-as-local-activities';
 type Call<K extends ActivityName> = {
   executeWithOptions(options: ActivityOptions, args: [unknown]): Promise<ActivityOutput<K>>;
 };
@@ -31,7 +39,11 @@ type ValidatedOperation = Exclude<OperationName, 'load-balancer' | 'sweep'>;
  */
 export class Operation {
   private readonly saga = new Saga();
-  private readonly proxies: Record<StepMode | 'undo', Proxy>;
+  private readonly proxies: Record<StepMode | 'undo' | 'local', Proxy>;
+  /** Whether driver steps run as local activities: decided at the first one, from the history (see LOCAL_STEPS_PATCH). */
+  private localSteps?: boolean;
+  /** How many {@link Operation.allOrNothing} sections with more than one branch are running. */
+  private branching = 0;
   /** The step that failed first, for the failure message. */
   private failedStep?: string;
 
@@ -57,6 +69,16 @@ export class Operation {
     const waitBudget = timing.buildPollIntervalMs * timing.buildPollAttempts;
     this.proxies = {
       call: proxyActivities<Activities>({ ...base, retry: retry(timing.maxAttempts) }),
+      // A driver step as a local activity runs inside the workflow task that asked for it and is recorded with the
+      // task's completion: no activity task through the server and no workflow task after it, so a failover costs
+      // two workflow tasks instead of ten. It is as durable: a worker that dies before the task completes leaves no
+      // record, and the next worker runs the step again, which every step allows (drivers find what they made by
+      // its deterministic name). Waits stay activities: a boot takes minutes and heartbeats.
+      local: proxyLocalActivities<Activities>({
+        startToCloseTimeout: timing.activityTimeoutMs,
+        cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+        retry: retry(timing.maxAttempts),
+      }),
       undo: proxyActivities<Activities>({ ...base, retry: retry(timing.compensationMaxAttempts) }),
       wait: proxyActivities<Activities>({
         ...base,
@@ -160,6 +182,28 @@ export class Operation {
     }
   }
 
+  /**
+   * Runs branches side by side, all or nothing ({@link allOrNothing}: a failed branch cancels the others). Their
+   * driver steps run as activity tasks, not local activities: the SDK's core cannot cancel a local activity that has
+   * finished but not yet been reported in the same workflow task (a nondeterminism error; the task is then retried
+   * and runs the step again).
+   */
+  async allOrNothing<T>(branches: (() => Promise<T>)[]): Promise<T[]> {
+    if (branches.length < 2) return allOrNothing(branches);
+    this.branching += 1;
+    try {
+      return await allOrNothing(branches);
+    } finally {
+      this.branching -= 1;
+    }
+  }
+
+  private proxyOf(mode: StepMode | 'undo'): StepMode | 'undo' | 'local' {
+    if (mode !== 'call') return mode;
+    this.localSteps ??= patched(LOCAL_STEPS_PATCH);
+    return this.localSteps && this.branching === 0 ? 'local' : 'call';
+  }
+
   private async execute<K extends ActivityName>(
     kind: 'step' | 'undo',
     mode: StepMode | 'undo',
@@ -170,7 +214,7 @@ export class Operation {
   ): Promise<ActivityOutput<K>> {
     const record = this.progress.begin(name, kind);
     try {
-      const call = this.proxies[mode][activity] as Call<K>;
+      const call = this.proxies[this.proxyOf(mode)][activity] as Call<K>;
       const result = await call.executeWithOptions({ summary }, [args()]);
       this.progress.finish(record, kind === 'undo' ? 'undone' : 'done');
       if (kind === 'undo') countUndo('removed', workflowInfo().workflowType);

@@ -5,8 +5,9 @@ export type ActivityInput<K extends ActivityName> = Parameters<Activities[K]>[0]
 export type ActivityOutput<K extends ActivityName> = Awaited<ReturnType<Activities[K]>>;
 
 /**
- * How a step's activity runs: `call` a driver step, `wait` a long wait that heartbeats, `read` a nullipotent read as
- * a local activity (no round trip through the server, so only for what changes nothing).
+ * How a step's activity runs: `call` a driver step (a local activity in histories from LOCAL_STEPS_PATCH on, an
+ * activity task before), `wait` a long wait that heartbeats (always an activity task), `read` a nullipotent read as
+ * a local activity.
  */
 export type StepMode = 'call' | 'wait' | 'read';
 
