@@ -11,7 +11,7 @@ import {
   type ComputeInstance,
 } from '../models';
 import { pollDelays } from './poll-schedule';
-import { waitUnlessCancelled } from './wait';
+import { cancellableWaits } from './wait';
 
 export interface BuildAmphoraInput {
   amphoraId: string;
@@ -62,22 +62,27 @@ export function createComputeActivities(compute: AmphoraComputeDriver) {
       const beatEveryMs = context.info.heartbeatTimeoutMs ? context.info.heartbeatTimeoutMs / 3 : 0;
       let lastBeat = Number.NEGATIVE_INFINITY;
       let state = 'unknown';
-      for (let look = firstLook; look <= delays.length; look += 1) {
-        const { amphora, fault } = await compute.getAmphora({ id: input.computeId });
-        state = amphora.state;
-        if (amphora.state === 'ACTIVE') return amphora;
-        if (amphora.state === 'ERROR' || amphora.state === 'DELETED') {
-          throw new ComputeBuildError(name, fault ?? { code: 0, message: `instance went to ${amphora.state}` }, {
-            retryable: false,
-          });
+      const waits = cancellableWaits(context);
+      try {
+        for (let look = firstLook; look <= delays.length; look += 1) {
+          const { amphora, fault } = await compute.getAmphora({ id: input.computeId });
+          state = amphora.state;
+          if (amphora.state === 'ACTIVE') return amphora;
+          if (amphora.state === 'ERROR' || amphora.state === 'DELETED') {
+            throw new ComputeBuildError(name, fault ?? { code: 0, message: `instance went to ${amphora.state}` }, {
+              retryable: false,
+            });
+          }
+          const delay = delays[look];
+          if (delay === undefined) break;
+          if (performance.now() - lastBeat >= beatEveryMs) {
+            context.heartbeat({ look: look + 1, state });
+            lastBeat = performance.now();
+          }
+          await waits.wait(delay);
         }
-        const delay = delays[look];
-        if (delay === undefined) break;
-        if (performance.now() - lastBeat >= beatEveryMs) {
-          context.heartbeat({ look: look + 1, state });
-          lastBeat = performance.now();
-        }
-        await waitUnlessCancelled(context, delay);
+      } finally {
+        waits.close();
       }
       throw new ComputeBuildError(
         name,

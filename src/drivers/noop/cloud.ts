@@ -3,7 +3,7 @@ import type { FixedIp, Network, Subnet } from '../../models';
 import { ipv4HostRange, ipv4InCidr, numberToIpv4, usableIpv4Count } from './addresses';
 import type { JournalEntry, NoopCollections, PortRecord, ResourceKind } from './records';
 import type { NetworkSeed } from './seed';
-import type { NoopStore, StoreTransaction } from './store';
+import type { NoopStore, ReadTransaction, StoreTransaction } from './store';
 
 const COLLECTION_OF = {
   server: 'servers',
@@ -45,6 +45,11 @@ export class NoopCloud {
     return this.store.transact(body);
   }
 
+  /** Reads only: see {@link NoopStore.read}. */
+  read<T>(body: (tx: ReadTransaction) => T): T {
+    return this.store.read(body);
+  }
+
   /** Adds networks and subnets unless they exist already (several processes may seed one SQLite file). */
   seedNetworks(seeds: readonly NetworkSeed[]): void {
     this.transact((tx) => {
@@ -65,7 +70,7 @@ export class NoopCloud {
     return randomUUID();
   }
 
-  findByName<K extends ResourceKind>(tx: StoreTransaction, kind: K, name: string): RecordOf<K> | undefined {
+  findByName<K extends ResourceKind>(tx: ReadTransaction, kind: K, name: string): RecordOf<K> | undefined {
     const entry = tx.get('names', `${kind}:${name}`);
     return entry ? tx.get<(typeof COLLECTION_OF)[K]>(COLLECTION_OF[kind], entry.id) : undefined;
   }
@@ -171,16 +176,16 @@ export class NoopCloud {
   }
 
   /** The ports attached to an instance. */
-  portsOf(tx: StoreTransaction, computeId: string): PortRecord[] {
+  portsOf(tx: ReadTransaction, computeId: string): PortRecord[] {
     return this.indexed(tx, `device:${computeId}`);
   }
 
   /** The ports allowed to answer for `address` (the amphorae a VIP is plugged into). */
-  portsAnsweringFor(tx: StoreTransaction, address: string): PortRecord[] {
+  portsAnsweringFor(tx: ReadTransaction, address: string): PortRecord[] {
     return this.indexed(tx, `pair:${address}`);
   }
 
-  private indexed(tx: StoreTransaction, key: string): PortRecord[] {
+  private indexed(tx: ReadTransaction, key: string): PortRecord[] {
     return (tx.get('portIndex', key)?.ids ?? []).flatMap((id) => {
       const port = tx.get('ports', id);
       return port ? [port] : [];

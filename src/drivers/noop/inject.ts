@@ -19,10 +19,7 @@ export interface InjectionPoint {
  * `instance-error` faults are handed to the effect, which records them on the instance it builds. The effect may be
  * asynchronous (the local data plane's real agents).
  */
-export async function withFaults<T>(
-  point: InjectionPoint,
-  effect: (fault?: FiredFault) => T | Promise<T>,
-): Promise<T> {
+export async function withFaults<T>(point: InjectionPoint, effect: (fault?: FiredFault) => T | Promise<T>): Promise<T> {
   if (point.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, point.latencyMs));
   const fault = point.faults.next(point.method, point.subject);
   if (!fault) return effect();
@@ -46,4 +43,3 @@ export async function withFaults<T>(
   }
   throw point.error(describe('after its side effect: the response was lost'), transient);
 }
-

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { CollectionName, NoopCollections } from './records';
-import type { NoopStore, StoreTransaction } from './store';
+import type { NoopStore, ReadTransaction, StoreTransaction } from './store';
 
 /**
  * Keeps the noop cloud in a SQLite file, so that several worker processes (and a test that kills and restarts them)
@@ -15,6 +15,9 @@ export class SqliteNoopStore implements NoopStore {
     delete: Database.Statement<[string, string]>;
     list: Database.Statement<[string], { body: string }>;
   };
+  private readonly tx: StoreTransaction;
+  /** Made once: better-sqlite3 builds a wrapper per `transaction()` call, which a storm's many looks would pay for. */
+  private readonly inTransaction: Database.Transaction<(body: (tx: StoreTransaction) => unknown) => unknown>;
 
   constructor(readonly file: string) {
     this.db = new Database(file);
@@ -30,11 +33,26 @@ export class SqliteNoopStore implements NoopStore {
       delete: this.db.prepare('DELETE FROM records WHERE collection = ? AND id = ?'),
       list: this.db.prepare('SELECT body FROM records WHERE collection = ? ORDER BY rowid'),
     };
+    this.tx = this.transaction();
+    this.inTransaction = this.db.transaction((body: (tx: StoreTransaction) => unknown) => body(this.tx));
   }
 
   transact<T>(body: (tx: StoreTransaction) => T): T {
+    return this.inTransaction.immediate(body) as T;
+  }
+
+  read<T>(body: (tx: ReadTransaction) => T): T {
+    // A deferred transaction: one snapshot of the WAL for all its reads, and no write lock.
+    return this.inTransaction.deferred(body) as T;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private transaction(): StoreTransaction {
     const { get, put, delete: remove, list } = this.statements;
-    const tx: StoreTransaction = {
+    return {
       get: <C extends CollectionName>(collection: C, id: string) => {
         const row = get.get(collection, id);
         return row ? (JSON.parse(row.body) as NoopCollections[C]) : undefined;
@@ -52,10 +70,5 @@ export class SqliteNoopStore implements NoopStore {
         return value;
       },
     };
-    return this.db.transaction(() => body(tx)).immediate();
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
   }
 }

@@ -1,12 +1,16 @@
 import type { CollectionName, NoopCollections } from './records';
 
-/** Reads and writes inside one atomic transaction of a {@link NoopStore}. */
-export interface StoreTransaction {
+/** Reads inside one consistent snapshot of a {@link NoopStore}. */
+export interface ReadTransaction {
   get<C extends CollectionName>(collection: C, id: string): NoopCollections[C] | undefined;
+  list<C extends CollectionName>(collection: C): NoopCollections[C][];
+}
+
+/** Reads and writes inside one atomic transaction of a {@link NoopStore}. */
+export interface StoreTransaction extends ReadTransaction {
   put<C extends CollectionName>(collection: C, id: string, record: NoopCollections[C]): void;
   /** @returns whether a record was removed. */
   delete(collection: CollectionName, id: string): boolean;
-  list<C extends CollectionName>(collection: C): NoopCollections[C][];
   /** The next value of a named counter, starting at 1; survives restarts of a SQLite store. */
   next(counter: string): number;
 }
@@ -17,6 +21,11 @@ export interface StoreTransaction {
  */
 export interface NoopStore {
   transact<T>(body: (tx: StoreTransaction) => T): T;
+  /**
+   * Reads without taking the write lock: a booting amphora is looked at many times a second in a storm, and each
+   * look would otherwise queue behind every process's writes.
+   */
+  read<T>(body: (tx: ReadTransaction) => T): T;
   close(): void;
 }
 
@@ -44,6 +53,10 @@ export class MemoryNoopStore implements NoopStore {
       }
       throw err;
     }
+  }
+
+  read<T>(body: (tx: ReadTransaction) => T): T {
+    return body(this.transaction(() => undefined));
   }
 
   close(): void {

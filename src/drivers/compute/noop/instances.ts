@@ -2,13 +2,13 @@
 import type { ComputeInstance } from '../../../models';
 import type { NoopCloud } from '../../noop/cloud';
 import type { ServerRecord } from '../../noop/records';
-import type { StoreTransaction } from '../../noop/store';
+import type { ReadTransaction } from '../../noop/store';
 import type { InstanceLookup, InstanceWithFault } from '../driver';
 import { InstanceNotFoundError } from '../errors';
 
 /** The instance, by id or name, or InstanceNotFoundError. */
 export function readInstance(cloud: NoopCloud, lookup: InstanceLookup): InstanceWithFault {
-  return cloud.transact((tx) => {
+  return cloud.read((tx) => {
     const server = 'id' in lookup ? tx.get('servers', lookup.id) : cloud.findByName(tx, 'server', lookup.name);
     if (!server) throw new InstanceNotFoundError(lookup);
     return toInstance(cloud, tx, server);
@@ -16,7 +16,7 @@ export function readInstance(cloud: NoopCloud, lookup: InstanceLookup): Instance
 }
 
 /** The instance as the compute service would show it now: a finished boot is ACTIVE, or ERROR with its fault. */
-export function toInstance(cloud: NoopCloud, tx: StoreTransaction, server: ServerRecord): InstanceWithFault {
+export function toInstance(cloud: NoopCloud, tx: ReadTransaction, server: ServerRecord): InstanceWithFault {
   const booted = server.state === 'BUILDING' && cloud.now() >= server.readyAt;
   const state = booted ? (server.fault ? 'ERROR' : 'ACTIVE') : server.state;
   const managementPort = cloud
