@@ -21,6 +21,7 @@ export function serverDynamicConfig(projectDir: string): string[] {
  */
 export const BENCH_WORKER_OPTIONS: Partial<WorkerOptions> = {
   maxConcurrentActivityTaskExecutions: 2000,
+  maxConcurrentLocalActivityExecutions: 2000,
   maxConcurrentWorkflowTaskExecutions: 100,
   maxCachedWorkflows: 4000,
 };
