@@ -305,11 +305,24 @@ schema_mismatch() {
   die "$1 refused the database: $found. Upgrade the schema with ./temporal-cluster.sh up (it runs temporal-sql-tool update-schema with the schemas of server v$TEMPORAL_SERVER_VERSION)."
 }
 
+# On a new database every service records the cluster's metadata as it starts; two at once race, and the loser exits
+# on PostgreSQL's duplicate key. The record exists then, so the loser is started again (seen once in CI: the frontend).
+lost_metadata_race() {
+  tail -n 60 "$state_dir/$1.log" 2>/dev/null | grep -q 'cluster_metadata_info_pkey'
+}
+
 wait_for_frontend() {
   local deadline=$((SECONDS + ${1:-90})) service
+  local -A restarted=()
   until frontend_answers; do
     for service in "${SERVICES[@]}"; do
       service_pid "$service" >/dev/null || {
+        if [[ -z "${restarted[$service]:-}" ]] && lost_metadata_race "$service"; then
+          say "$service lost the race to record the cluster metadata on the new database; starting it again"
+          restarted[$service]=1
+          start_service "$service"
+          continue
+        fi
         tail -n 20 "$state_dir/$service.log" >&2 || true
         schema_mismatch "$service"
         die "$service exited at start (log: $state_dir/$service.log). Is one of ports $port-$((port + 3)), $((port + 100))-$((port + 103)) or $metrics_port-$((metrics_port + 3)) taken? Set TEMPORAL_CLUSTER_PORT / TEMPORAL_CLUSTER_METRICS_PORT."
