@@ -41,7 +41,6 @@ export const BENCH_AMPHORA_TEMPLATE: AmphoraTemplate = {
   managementNetworkId: 'lb-mgmt-net',
 };
 
-/** A SINGLE (or ACTIVE_STANDBY) create request on the bench networks. */
 /**
  * The search attributes an operation on `lb` starts with when the entity starts it (the creates' starter sets them
  * too): the operation then upserts only its status, so the bench's runs cost the server what the product's do.
@@ -57,6 +56,7 @@ export const startedAsTheEntityDoes = (
   }),
 });
 
+/** A SINGLE (or ACTIVE_STANDBY) create request on the bench networks. */
 export function benchRequest(
   timing: Timing,
   topology: CreateLoadBalancerInput['topology'] = 'SINGLE',

@@ -4,8 +4,9 @@ import type { NoopStore, ReadTransaction, StoreTransaction } from './store';
 
 /**
  * Keeps the noop cloud in a SQLite file, so that several worker processes (and a test that kills and restarts them)
- * share one consistent state. Transactions take SQLite's write lock up front (`BEGIN IMMEDIATE`), so concurrent
- * processes serialise instead of failing on upgrade, and WAL mode lets readers proceed meanwhile.
+ * share one consistent state. Changes take SQLite's write lock up front (`BEGIN IMMEDIATE`), so concurrent
+ * processes serialise instead of failing on upgrade; reads take none (`BEGIN DEFERRED`), and WAL mode lets them
+ * proceed meanwhile.
  */
 export class SqliteNoopStore implements NoopStore {
   private readonly db: Database.Database;
@@ -33,7 +34,7 @@ export class SqliteNoopStore implements NoopStore {
       delete: this.db.prepare('DELETE FROM records WHERE collection = ? AND id = ?'),
       list: this.db.prepare('SELECT body FROM records WHERE collection = ? ORDER BY rowid'),
     };
-    this.tx = this.transaction();
+    this.tx = this.statementsAsTransaction();
     this.inTransaction = this.db.transaction((body: (tx: StoreTransaction) => unknown) => body(this.tx));
   }
 
@@ -50,7 +51,7 @@ export class SqliteNoopStore implements NoopStore {
     if (this.db.open) this.db.close();
   }
 
-  private transaction(): StoreTransaction {
+  private statementsAsTransaction(): StoreTransaction {
     const { get, put, delete: remove, list } = this.statements;
     return {
       get: <C extends CollectionName>(collection: C, id: string) => {

@@ -11,8 +11,8 @@ import { describeFailure, OPERATIONS, type OperationName, type WorkflowOf } from
 import type { Timing } from '../../models';
 import { countOperation, countUndo } from './metrics';
 import { operationFailure } from './outcome';
-import { Progress } from './progress';
 import { allOrNothing } from '../parallel';
+import { Progress } from './progress';
 import { Saga } from './saga';
 import { validateInput } from './validate';
 import type { ActivityName, ActivityOutput, Step, StepMode, UndoableStep } from './step';
@@ -24,6 +24,7 @@ type Proxy = Record<ActivityName, unknown>;
  * activity task, and replay that way.
  */
 export const LOCAL_STEPS_PATCH = 'driver-steps-as-local-activities';
+
 type Call<K extends ActivityName> = {
   executeWithOptions(options: ActivityOptions, args: [unknown]): Promise<ActivityOutput<K>>;
 };
