@@ -25,6 +25,12 @@ type Proxy = Record<ActivityName, unknown>;
  */
 export const LOCAL_STEPS_PATCH = 'driver-steps-as-local-activities';
 
+/**
+ * The patch that runs reads inside parallel branches as activity tasks, as driver steps there already were (see
+ * {@link Operation.allOrNothing}). Histories recorded before it ran them as local activities, and replay that way.
+ */
+export const BRANCH_READS_PATCH = 'reads-in-branches-as-activity-tasks';
+
 type Call<K extends ActivityName> = {
   executeWithOptions(options: ActivityOptions, args: [unknown]): Promise<ActivityOutput<K>>;
 };
@@ -43,6 +49,8 @@ export class Operation {
   private readonly proxies: Record<StepMode | 'undo' | 'local', Proxy>;
   /** Whether driver steps run as local activities: decided at the first one, from the history (see LOCAL_STEPS_PATCH). */
   private localSteps?: boolean;
+  /** Whether reads in branches run as activity tasks: decided at the first one (see BRANCH_READS_PATCH). */
+  private branchReadsAsTasks?: boolean;
   /** How many {@link Operation.allOrNothing} sections with more than one branch are running. */
   private branching = 0;
   /** The step that failed first, for the failure message. */
@@ -185,9 +193,9 @@ export class Operation {
 
   /**
    * Runs branches side by side, all or nothing ({@link allOrNothing}: a failed branch cancels the others). Their
-   * driver steps run as activity tasks, not local activities: the SDK's core cannot cancel a local activity that has
-   * finished but not yet been reported in the same workflow task (a nondeterminism error; the task is then retried
-   * and runs the step again).
+   * driver steps and reads run as activity tasks, not local activities: the SDK's core cannot cancel a local activity
+   * that has finished but not yet been reported in the same workflow task (a nondeterminism error; the task is then
+   * retried and runs the step again).
    */
   async allOrNothing<T>(branches: (() => Promise<T>)[]): Promise<T[]> {
     if (branches.length < 2) return allOrNothing(branches);
@@ -200,6 +208,10 @@ export class Operation {
   }
 
   private proxyOf(mode: StepMode | 'undo'): StepMode | 'undo' | 'local' {
+    if (mode === 'read' && this.branching > 0) {
+      this.branchReadsAsTasks ??= patched(BRANCH_READS_PATCH);
+      return this.branchReadsAsTasks ? 'call' : 'read';
+    }
     if (mode !== 'call') return mode;
     this.localSteps ??= patched(LOCAL_STEPS_PATCH);
     return this.localSteps && this.branching === 0 ? 'local' : 'call';

@@ -7,7 +7,7 @@ export type ActivityOutput<K extends ActivityName> = Awaited<ReturnType<Activiti
 /**
  * How a step's activity runs: `call` a driver step (a local activity in histories from LOCAL_STEPS_PATCH on, an
  * activity task before), `wait` a long wait that heartbeats (always an activity task), `read` a nullipotent read as
- * a local activity.
+ * a local activity. Inside parallel branches both `call` and `read` run as activity tasks (Operation.allOrNothing).
  */
 export type StepMode = 'call' | 'wait' | 'read';
 
