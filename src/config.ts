@@ -82,7 +82,7 @@ const EnvSchema = z.object({
     })
     .default('info'),
   AMPHORA_WORKER_MAX_ACTIVITIES: positiveInt.default(1000),
-  AMPHORA_WORKER_MAX_WORKFLOW_TASKS: positiveInt.default(200),
+  AMPHORA_WORKER_MAX_WORKFLOW_TASKS: positiveInt.default(100),
   AMPHORA_WORKER_SHUTDOWN_GRACE_MS: wholeNumberVariable(0, 'milliseconds >= 0').default(30_000),
   AMPHORA_METRICS_LISTEN: z
     .string()

@@ -16,8 +16,8 @@ export function serverDynamicConfig(projectDir: string): string[] {
 
 /**
  * Worker settings for many operations in flight: enough activity slots and cache for a thousand workflows. Workflow
- * tasks at once: 100, the product's default; 500 held 861 MiB with 1000 failovers in flight against 529 MiB, and ran
- * them no faster on two cores.
+ * tasks at once: 100, the product's default (AMPHORA_WORKER_MAX_WORKFLOW_TASKS); with 1000 failovers at a 30 s boot,
+ * 200 and 300 ran them in 1.73 and 1.86 boot times against 1.61 and held ~120 MiB more (storm-alone, 12-02).
  */
 export const BENCH_WORKER_OPTIONS: Partial<WorkerOptions> = {
   maxConcurrentActivityTaskExecutions: 2000,
