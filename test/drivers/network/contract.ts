@@ -175,6 +175,30 @@ export function networkDriverContract(label: string, makeSubject: () => Promise<
       expect(await network.findPort(vipPortName(loadBalancerId))).toBeUndefined();
     });
 
+    it("releases a VIP again as a no-op once its address serves another load balancer, leaving that one's ports", async () => {
+      // A delete whose release ran, then ran again (a worker died before the step was recorded): meanwhile the
+      // address went to another load balancer, whose VIP and base port now carry it.
+      const first = randomUUID();
+      const released = await network.allocateVip({ loadBalancerId: first, subnetId: subject.vipSubnetId });
+      await network.deallocateVip({ loadBalancerId: first, vip: released });
+      const second = randomUUID();
+      const reused = await network.allocateVip({
+        loadBalancerId: second,
+        subnetId: subject.vipSubnetId,
+        ipAddress: released.ipAddress,
+      });
+      expect(reused.ipAddress).toBe(released.ipAddress);
+      const amphora = await newAmphora();
+      const [plugged] = await network.plugVip({ loadBalancerId: second, vip: reused, amphorae: [amphora] });
+
+      await expect(network.deallocateVip({ loadBalancerId: first, vip: released })).resolves.toBeUndefined();
+      expect((await network.findPort(vrrpPortName(amphora.id)))?.id).toBe(plugged?.vrrpPortId);
+      expect((await network.findPort(vipPortName(second)))?.id).toBe(reused.portId);
+
+      await network.unplugVip({ loadBalancerId: second, vip: reused, amphorae: [amphora] });
+      await network.deallocateVip({ loadBalancerId: second, vip: reused });
+    });
+
     it('raises AmphoraNotFoundError when plugging a VIP into an amphora without an instance', async () => {
       const loadBalancerId = randomUUID();
       const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });

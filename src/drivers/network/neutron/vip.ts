@@ -84,8 +84,12 @@ const carries = (port: NeutronPort, address: string) =>
  */
 export async function deallocateVip(step: NeutronStep, request: DeallocateVipRequest): Promise<void> {
   const port = await ownedVipPort(step, request);
-  const address = request.vip?.ipAddress ?? port?.fixed_ips[0]?.ip_address;
-  const networkId = request.vip?.networkId ?? port?.network_id;
+  // The address is this load balancer's only while a VIP port holds it: ours, or the user's (which is never released
+  // here). Once a release has deleted ours, the address may already serve another load balancer, so a release run
+  // again (a worker died before the step was recorded) must not take it for ours and delete that one's base ports.
+  const holder = port ?? (request.vip?.octaviaOwned === false ? await step.portIfAny(request.vip.portId) : undefined);
+  const address = holder ? (request.vip?.ipAddress ?? holder.fixed_ips[0]?.ip_address) : undefined;
+  const networkId = request.vip?.networkId ?? holder?.network_id;
   if (address && networkId) {
     const onNetwork = await step.run(() => step.neutron.listPorts({ network_id: networkId }));
     const answering = onNetwork.filter((candidate) => carries(candidate, address));

@@ -96,7 +96,11 @@ export function ownedVipPort(
  */
 export function deallocateVip(cloud: NoopCloud, tx: StoreTransaction, request: DeallocateVipRequest): void {
   const port = request.vip?.octaviaOwned === false ? undefined : ownedVipPort(cloud, tx, request);
-  const vipAddress = request.vip?.ipAddress ?? port?.fixedIps[0]?.ipAddress;
+  // The address is this load balancer's only while a VIP port holds it: ours, or the user's (which is never released
+  // here). Once a release has deleted ours, the address may already serve another load balancer, so a release run
+  // again (a worker died before the step was recorded) must not take it for ours and delete that one's base ports.
+  const holder = port ?? (request.vip?.octaviaOwned === false ? tx.get('ports', request.vip.portId) : undefined);
+  const vipAddress = holder ? (request.vip?.ipAddress ?? holder.fixedIps[0]?.ipAddress) : undefined;
   if (vipAddress) {
     // Base ports of our amphorae that still carry the VIP (a record that lost track of one) go with it, as Octavia
     // removes them itself; a port of anyone else's still answering for the address stops the release.
