@@ -5,6 +5,7 @@ import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { deleteNamespace, namespacePids } from '../../src/drivers/local/system/netns';
 import { removeGuest, startMember, type MemberGuest } from '../../src/drivers/local/guests';
 import { httpGet } from '../../src/drivers/local/gateway/http';
+import type { ApiResponse } from '../controller/api-client';
 import { treeApi } from '../objects/tree-api';
 import { eventually } from '../drivers/expect-error';
 import type { LocalWorld } from './world';
@@ -128,13 +129,18 @@ export async function killAmphora(world: LocalWorld, computeId: string): Promise
 export async function deleteWebLoadBalancer(world: LocalWorld, lb: WebLoadBalancer): Promise<void> {
   const api = treeApi(world.call);
   // As an operator would: an operation still running (a failover the health manager started) is waited out first,
-  // so that a clean-up after a failed test neither meets Octavia's 409 nor hides that test's own failure.
+  // so that a clean-up after a failed test neither meets Octavia's 409 nor hides that test's own failure. One may
+  // start between the look and the delete (a CI run met a PENDING_UPDATE there): then the delete is tried again.
+  let deleted: ApiResponse | undefined;
   await eventually(async () => {
     const { body } = await world.call('GET', `/v2/lbaas/loadbalancers/${lb.id}`);
     const status = (body.loadbalancer as { provisioning_status?: string } | undefined)?.provisioning_status ?? '';
-    return status.startsWith('PENDING_') ? undefined : true;
+    if (status.startsWith('PENDING_')) return undefined;
+    deleted = await world.call('DELETE', `/v2/lbaas/loadbalancers/${lb.id}?cascade=true`);
+    return deleted.status === 409 ? undefined : true;
   }, 60_000);
-  api.expectStatus(await world.call('DELETE', `/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
+  if (!deleted) throw new Error(`load balancer ${lb.id} was never out of PENDING_* to be deleted`);
+  api.expectStatus(deleted, 204);
   await api.gone(lb.id);
   for (const member of lb.members) await removeGuest(world.drivers, member);
 }
