@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupStaleFabrics, FabricNames, LocalFabric } from '../../../src/drivers/local';
+import { ipBatch, ipJson } from '../../../src/drivers/local/system/exec';
 import { createNamespace, namespaceExists } from '../../../src/drivers/local/system/netns';
 import { isAlive } from '../../../src/drivers/local/system/processes';
 import { spawnInNamespace } from '../../../src/drivers/local/system/spawn';
@@ -30,7 +31,8 @@ const fabricOf = (id: string) =>
   });
 
 afterAll(async () => {
-  for (const id of [`s${process.pid}`, `l${process.pid}`, `u${process.pid}`]) await fabricOf(id).down();
+  for (const id of [`s${process.pid}`, `l${process.pid}`, `u${process.pid}`, `m${process.pid}`])
+    await fabricOf(id).down();
   rmSync(root, { recursive: true, force: true });
   rmSync(scripts, { recursive: true, force: true });
 });
@@ -78,6 +80,31 @@ describe('local fabric', () => {
     expect(removed.fabrics).not.toContain(`u${process.pid}`);
     expect(namespaceExists(guest)).toBe(true);
     await shared.down();
+  });
+
+  it("keeps a bridge's MAC address while ports come and go, so that neighbours' ARP caches stay right", async () => {
+    // A Linux bridge without an address of its own takes its lowest port's; when that port goes (a dead amphora's),
+    // the management gateway's MAC changed under every other amphora, whose heartbeats then went to the old one until
+    // their ARP entries were probed again (seconds: the health manager saw a healthy BACKUP fall silent).
+    const fabric = fabricOf(`m${process.pid}`);
+    await fabric.up();
+    const namespace = fabric.names.fabricNamespace;
+    const bridge = fabric.names.bridge('mgmt');
+    const macOf = async () =>
+      (await ipJson<{ address: string }>(['link', 'show', 'dev', bridge], namespace))[0]?.address;
+    const before = await macOf();
+    // The lowest unicast, locally administered address there is: lower than any the bridge could have chosen.
+    await ipBatch(
+      ['link add vlow type veth peer name vlowpeer', `link set vlow address 02:00:00:00:00:01 master ${bridge} up`],
+      namespace,
+    );
+    const withPort = await macOf();
+    await ipBatch(['link del vlow'], namespace);
+    const after = await macOf();
+    await fabric.down();
+
+    expect(before).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    expect([withPort, after]).toEqual([before, before]);
   });
 
   it('refuses a root too long for haproxy socket paths, naming the variable that fixes it', async () => {

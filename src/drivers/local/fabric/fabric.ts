@@ -3,6 +3,7 @@
  * gateway process through which the controller (and tests) reach addresses on them. Nothing of it touches the host's
  * interfaces or routes: the fabric's namespace has no default route and no link to the host's namespace.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ip, ipBatch, ipJson } from '../system/exec';
@@ -124,7 +125,13 @@ export class LocalFabric {
     for (const network of this.options.networks) {
       const bridge = names.bridge(network.id);
       if (existing.has(bridge)) continue;
-      commands.push(`link add ${bridge} type bridge stp_state 0 forward_delay 0`, `link set ${bridge} up`);
+      // An address of its own: a bridge without one takes its lowest port's, and changes it when that port goes (a
+      // dead amphora's), so every neighbour's ARP entry for the management gateway would point nowhere until probed
+      // again; their heartbeats were lost for seconds and the health manager saw healthy amphorae fall silent.
+      commands.push(
+        `link add ${bridge} address ${bridgeMac(names.fabricNamespace, bridge)} type bridge stp_state 0 forward_delay 0`,
+        `link set ${bridge} up`,
+      );
       if (network.id === this.options.managementNetworkId) {
         for (const subnet of network.subnets) {
           if (subnet.gatewayIp) commands.push(`addr add ${subnet.gatewayIp}/${prefixOf(subnet.cidr)} dev ${bridge}`);
@@ -212,4 +219,10 @@ export async function canMakeNamespaces(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A fixed MAC address for a bridge: locally administered, unicast, from its namespace and name (the same on re-up). */
+function bridgeMac(namespace: string, bridge: string): string {
+  const bytes = createHash('sha256').update(`${namespace}/${bridge}`).digest().subarray(0, 5);
+  return ['02', ...[...bytes].map((byte) => byte.toString(16).padStart(2, '0'))].join(':');
 }
