@@ -288,6 +288,19 @@ describe('fault matrix: transient faults at every step still reach ACTIVE, with 
       expectNothingTwice(orchestrator.drivers.journal().slice(journalFrom));
       const servers = orchestrator.drivers.inventory().filter((item) => item.kind === 'server');
       expect(servers).toHaveLength(lb?.amphorae.length ?? -1);
+      await outliveFirstAttempt(orchestrator);
     });
   });
 });
+
+/**
+ * Waits until the failed attempt's start-to-close timeout has passed before the worker goes. SDK 1.24's core keeps a
+ * local activity's first timeout timer running when it retries the activity (it replaces the timer's handle without
+ * aborting it, sdk-core local_activities.rs `mark_started`); the timer then fires into a worker already shut down and
+ * panics with "receive half not dropped", a dozen lines of stderr per case that buried a real failure in CI's output.
+ */
+async function outliveFirstAttempt(orchestrator: Orchestrator): Promise<void> {
+  const [first] = orchestrator.drivers.faults.fired();
+  const left = first ? first.at + FAST_TIMING.activityTimeoutMs + 250 - Date.now() : 0;
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+}

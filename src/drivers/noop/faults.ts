@@ -51,6 +51,8 @@ export interface FiredFault {
   rule: ParsedRule;
   method: string;
   call: number;
+  /** When it fired (epoch ms): the start of the attempt it failed, give or take the driver's own work. */
+  at: number;
 }
 
 /** Small, fast, seedable PRNG (mulberry32): enough for reproducible fault draws. */
@@ -124,7 +126,7 @@ export class FaultInjector {
           : this.random() < (rule.probability ?? 0);
       if (!hit) continue;
       entry.fired += 1;
-      const fault = { rule, method, call };
+      const fault = { rule, method, call, at: Date.now() };
       this.history.push(fault);
       return fault;
     }
