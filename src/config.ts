@@ -84,6 +84,11 @@ const EnvSchema = z.object({
   AMPHORA_WORKER_MAX_ACTIVITIES: positiveInt.default(1000),
   AMPHORA_WORKER_MAX_WORKFLOW_TASKS: positiveInt.default(100),
   AMPHORA_WORKER_SHUTDOWN_GRACE_MS: wholeNumberVariable(0, 'milliseconds >= 0').default(30_000),
+  // Read by the workflow thread itself (patches/@temporalio+worker+*.patch); validated here so that a typo is refused.
+  AMPHORA_WORKFLOW_STACK_TRACES: z
+    .enum(['on', 'off'], { error: 'expected on or off' })
+    .default('off')
+    .describe("whether the Temporal UI's stack trace tab shows where each workflow waits (costs worker CPU and memory)"),
   AMPHORA_METRICS_LISTEN: z
     .string()
     .regex(/^[\w.:[\]-]+:\d{1,5}$/, 'expected host:port, for example 127.0.0.1:9464')
