@@ -53,13 +53,12 @@ async function workerWith(setting: string | undefined, taskQueue: string): Promi
   const child = spawn(process.execPath, ['-e', WORKER_SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = new Promise<void>((resolve) =>
-    child.stdout?.on('data', (chunk: Buffer) => chunk.includes('ready') && resolve()),
+  const ready = new Promise<'ready'>((resolve) =>
+    child.stdout?.on('data', (chunk: Buffer) => chunk.includes('ready') && resolve('ready')),
   );
-  const exited = once(child, 'exit').then(() => {
-    throw new Error(`the worker process exited before it polled: ${output.slice(-2000)}`);
-  });
-  await Promise.race([ready, exited]);
+  // A sentinel, not a rejection: the exit at the end of a case must not become an unhandled rejection.
+  const outcome = await Promise.race([ready, once(child, 'exit').then(() => 'exited' as const)]);
+  if (outcome === 'exited') throw new Error(`the worker process exited before it polled: ${output.slice(-2000)}`);
   return child;
 }
 

@@ -18,6 +18,7 @@ import {
   vipSecurityGroupName,
   vrrpPortName,
   type Amphora,
+  type Vip,
 } from '../../../src/models';
 import { eventually, rejectionOf } from '../expect-error';
 
@@ -63,6 +64,19 @@ export function networkDriverContract(label: string, makeSubject: () => Promise<
       return { id, computeId, status: 'ALLOCATED', role };
     };
 
+    /** Releases `loadBalancerId`'s VIP, and gives its address to a new load balancer, as a later create would. */
+    const releaseAndReuse = async (loadBalancerId: string, vip: Vip): Promise<{ loadBalancerId: string; vip: Vip }> => {
+      await network.deallocateVip({ loadBalancerId, vip });
+      const next = randomUUID();
+      const reused = await network.allocateVip({
+        loadBalancerId: next,
+        subnetId: subject.vipSubnetId,
+        ipAddress: vip.ipAddress,
+      });
+      expect(reused.ipAddress).toBe(vip.ipAddress);
+      return { loadBalancerId: next, vip: reused };
+    };
+
     it('allocates a VIP on a subnet, idempotently by load balancer id, on a port it names', async () => {
       const loadBalancerId = randomUUID();
       const vip = await network.allocateVip({ loadBalancerId, subnetId: subject.vipSubnetId });
@@ -77,15 +91,8 @@ export function networkDriverContract(label: string, makeSubject: () => Promise<
       const first = randomUUID();
       const onNetwork = await network.allocateVip({ loadBalancerId: first, networkId: subject.vipNetworkId });
       expect(onNetwork.subnetId).toBe(subject.vipSubnetId);
-      await network.deallocateVip({ loadBalancerId: first, vip: onNetwork });
-      const second = randomUUID();
-      const again = await network.allocateVip({
-        loadBalancerId: second,
-        subnetId: subject.vipSubnetId,
-        ipAddress: onNetwork.ipAddress,
-      });
-      expect(again.ipAddress).toBe(onNetwork.ipAddress);
-      await network.deallocateVip({ loadBalancerId: second, vip: again });
+      const again = await releaseAndReuse(first, onNetwork);
+      await network.deallocateVip({ loadBalancerId: again.loadBalancerId, vip: again.vip });
     });
 
     it('never deletes a VIP port under another load balancer id', async () => {
@@ -180,14 +187,7 @@ export function networkDriverContract(label: string, makeSubject: () => Promise<
       // address went to another load balancer, whose VIP and base port now carry it.
       const first = randomUUID();
       const released = await network.allocateVip({ loadBalancerId: first, subnetId: subject.vipSubnetId });
-      await network.deallocateVip({ loadBalancerId: first, vip: released });
-      const second = randomUUID();
-      const reused = await network.allocateVip({
-        loadBalancerId: second,
-        subnetId: subject.vipSubnetId,
-        ipAddress: released.ipAddress,
-      });
-      expect(reused.ipAddress).toBe(released.ipAddress);
+      const { loadBalancerId: second, vip: reused } = await releaseAndReuse(first, released);
       const amphora = await newAmphora();
       const [plugged] = await network.plugVip({ loadBalancerId: second, vip: reused, amphorae: [amphora] });
 
