@@ -9,7 +9,7 @@ import { connectToTemporal } from './temporal-connection';
 import { checkTemporalReady } from './temporal-readiness';
 import type { Tracing } from './tracing';
 import { tracedDrivers } from './drivers/traced';
-import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
+import { sharedWorkflowModules, WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 import { ensureHealthManager } from './controller/health/ensure';
 import { openHeartbeatStore } from './controller/health/store';
 
@@ -80,13 +80,10 @@ export async function startWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     dataConverter,
-    // A prebuilt bundle (tests, the bench) already holds the workflows and their interceptors.
+    // A prebuilt bundle (tests) already holds the workflows and their interceptors.
     ...(options.worker?.workflowBundle
       ? {}
-      : {
-          workflowsPath: require.resolve('./workflows'),
-          interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
-        }),
+      : bundling(options.worker?.workflowsPath ?? require.resolve('./workflows'))),
     activities: createActivities(drivers, { temporalClient, heartbeats }),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     // Driver steps are local activities (workflows/operation): each holds its workflow task open while it waits for
@@ -144,6 +141,15 @@ export async function startWorker(
  * entity per load balancer, the health manager, the sweeper) declare AUTO_UPGRADE themselves and move to the current
  * build, so their changes still need `patched()`.
  */
+/** How the worker bundles `workflowsPath`: with the interceptor modules, and the modules its workflows share. */
+function bundling(workflowsPath: string): Partial<WorkerOptions> {
+  return {
+    workflowsPath,
+    interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+    bundlerOptions: { preloadModules: sharedWorkflowModules(workflowsPath) },
+  };
+}
+
 function deploymentOptions(deployment: AppConfig['worker']['deployment']): Partial<WorkerOptions> {
   if (!deployment) return {};
   return {

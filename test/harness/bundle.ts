@@ -1,5 +1,5 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/workflow-interceptors';
+import { sharedWorkflowModules, WORKFLOW_INTERCEPTOR_MODULES } from '../../src/workflow-interceptors';
 
 /**
  * Bundles the workflows exported by `workflowsPath` (webpack takes seconds), keeping the bundler's chatter out of the
@@ -11,8 +11,10 @@ import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/workflow-interceptors';
 export async function bundleWorkflows(workflowsPath: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
-    // As a worker bundles them (src/worker.ts): the operation metrics' interceptor goes with the workflows.
+    // As a worker bundles them (src/worker.ts): the operation metrics' interceptor goes with the workflows, and the
+    // workflows share their modules.
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    preloadModules: sharedWorkflowModules(workflowsPath),
     logger: {
       trace() {},
       debug() {},
