@@ -84,11 +84,17 @@ const EnvSchema = z.object({
   AMPHORA_WORKER_MAX_ACTIVITIES: positiveInt.default(1000),
   AMPHORA_WORKER_MAX_WORKFLOW_TASKS: positiveInt.default(100),
   AMPHORA_WORKER_SHUTDOWN_GRACE_MS: wholeNumberVariable(0, 'milliseconds >= 0').default(30_000),
+  AMPHORA_WORKER_HEAP_GROWTH_PERCENT: wholeNumberVariable(0, 'a whole percentage >= 0 (0: V8 chooses)')
+    .max(1000, 'expected a whole percentage from 0 to 1000 (0: V8 chooses)')
+    .default(50)
+    .describe("how far the worker's JavaScript heaps grow past what they hold after a full collection"),
   // Read by the workflow thread itself (patches/@temporalio+worker+*.patch); validated here so that a typo is refused.
   AMPHORA_WORKFLOW_STACK_TRACES: z
     .enum(['on', 'off'], { error: 'expected on or off' })
     .default('off')
-    .describe("whether the Temporal UI's stack trace tab shows where each workflow waits (costs worker CPU and memory)"),
+    .describe(
+      "whether the Temporal UI's stack trace tab shows where each workflow waits (costs worker CPU and memory)",
+    ),
   AMPHORA_METRICS_LISTEN: z
     .string()
     .regex(/^[\w.:[\]-]+:\d{1,5}$/, 'expected host:port, for example 127.0.0.1:9464')
@@ -148,6 +154,11 @@ export interface AppConfig {
     maxConcurrentActivities: number;
     maxConcurrentWorkflowTasks: number;
     shutdownGraceMs: number;
+    /**
+     * How far, in percent of what they still hold after a full garbage collection, the worker's JavaScript heaps may
+     * grow before the next one (V8's `--heap-growing-percent`); 0 leaves it to V8.
+     */
+    heapGrowthPercent: number;
     /**
      * Worker Versioning: the worker deployment and build this worker serves. Operations are pinned to the build that
      * started them; absent, the worker is unversioned and workflow changes need `patched()`.
@@ -216,6 +227,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxConcurrentActivities: vars.AMPHORA_WORKER_MAX_ACTIVITIES,
       maxConcurrentWorkflowTasks: vars.AMPHORA_WORKER_MAX_WORKFLOW_TASKS,
       shutdownGraceMs: vars.AMPHORA_WORKER_SHUTDOWN_GRACE_MS,
+      heapGrowthPercent: vars.AMPHORA_WORKER_HEAP_GROWTH_PERCENT,
       ...(vars.AMPHORA_METRICS_LISTEN ? { metricsListen: vars.AMPHORA_METRICS_LISTEN } : {}),
       ...(vars.AMPHORA_WORKER_BUILD_ID
         ? { deployment: { name: vars.AMPHORA_WORKER_DEPLOYMENT, buildId: vars.AMPHORA_WORKER_BUILD_ID } }

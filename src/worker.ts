@@ -9,6 +9,7 @@ import { connectToTemporal } from './temporal-connection';
 import { checkTemporalReady } from './temporal-readiness';
 import type { Tracing } from './tracing';
 import { tracedDrivers } from './drivers/traced';
+import { boundHeapGrowth } from './worker-heap';
 import { sharedWorkflowModules, WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 import { ensureHealthManager } from './controller/health/ensure';
 import { openHeartbeatStore } from './controller/health/store';
@@ -75,6 +76,7 @@ export async function startWorker(
   });
   // With a heartbeat key, this worker runs the health manager's activities over the shared heartbeat store.
   const heartbeats = config.health ? openHeartbeatStore(config.health.storeFile) : undefined;
+  boundHeapGrowth(config.worker.heapGrowthPercent);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -101,6 +103,7 @@ export async function startWorker(
       address,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
+      heapGrowthPercent: config.worker.heapGrowthPercent,
       computeDriver: config.drivers.compute,
       networkDriver: config.drivers.network,
       ...(config.worker.metricsListen ? { metrics: `http://${config.worker.metricsListen}/metrics` } : {}),

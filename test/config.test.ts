@@ -20,6 +20,15 @@ describe('loadConfig', () => {
     // A stopping worker lets running activities finish instead of cancelling them at once (the SDK's default).
     expect(config.worker.shutdownGraceMs).toBe(30_000);
     expect(loadConfig({ AMPHORA_WORKER_SHUTDOWN_GRACE_MS: '5000' }).worker.shutdownGraceMs).toBe(5_000);
+    // The worker's heaps collect again once they hold half as much again as they kept; 0 leaves it to V8.
+    expect(config.worker.heapGrowthPercent).toBe(50);
+    expect(loadConfig({ AMPHORA_WORKER_HEAP_GROWTH_PERCENT: '0' }).worker.heapGrowthPercent).toBe(0);
+    expect(configError({ AMPHORA_WORKER_HEAP_GROWTH_PERCENT: 'half' }).message).toMatch(
+      /AMPHORA_WORKER_HEAP_GROWTH_PERCENT.*a whole percentage >= 0 \(0: V8 chooses\)/,
+    );
+    expect(configError({ AMPHORA_WORKER_HEAP_GROWTH_PERCENT: '5000' }).message).toMatch(
+      /AMPHORA_WORKER_HEAP_GROWTH_PERCENT.*from 0 to 1000/,
+    );
     expect(config.controller.antiAffinityPolicy).toBe('anti-affinity');
     const soft = loadConfig({ AMPHORA_ANTI_AFFINITY_POLICY: 'soft-anti-affinity' });
     expect(soft.controller.antiAffinityPolicy).toBe('soft-anti-affinity');
