@@ -305,10 +305,34 @@ schema_mismatch() {
   die "$1 refused the database: $found. Upgrade the schema with ./temporal-cluster.sh up (it runs temporal-sql-tool update-schema with the schemas of server v$TEMPORAL_SERVER_VERSION)."
 }
 
-# On a new database every service records the cluster's metadata as it starts; two at once race, and the loser exits
-# on PostgreSQL's duplicate key. The record exists then, so the loser is started again (seen once in CI: the frontend).
+# On a new database every service records the cluster's metadata as it starts, and two at once race: the loser exits,
+# on PostgreSQL's duplicate key or on "SaveClusterMetadata encountered version mismatch" (both seen in CI). So until
+# the record exists, the first service starts alone, and the others once it has written the record.
+cluster_metadata_recorded() {
+  [[ -n "$(psql_on temporal -XAtq -c 'SELECT 1 FROM cluster_metadata_info LIMIT 1' 2>/dev/null)" ]]
+}
+
+start_services() {
+  local first="${SERVICES[0]}" service deadline=$((SECONDS + 60))
+  if ! cluster_metadata_recorded; then
+    start_service "$first"
+    until cluster_metadata_recorded; do
+      service_pid "$first" >/dev/null || {
+        tail -n 20 "$state_dir/$first.log" >&2 || true
+        schema_mismatch "$first"
+        die "$first exited at start, before it recorded the cluster metadata (log: $state_dir/$first.log)"
+      }
+      ((SECONDS < deadline)) || die "$first did not record the cluster metadata within 60 s (log: $state_dir/$first.log)"
+      sleep 0.2
+    done
+    say "$first recorded the cluster metadata on the new database; starting the others"
+  fi
+  for service in "${SERVICES[@]}"; do start_service "$service"; done
+}
+
+# A service that lost that race anyway (started by hand with `start` on a new database) is started again once.
 lost_metadata_race() {
-  tail -n 60 "$state_dir/$1.log" 2>/dev/null | grep -q 'cluster_metadata_info_pkey'
+  tail -n 60 "$state_dir/$1.log" 2>/dev/null | grep -q -e 'cluster_metadata_info_pkey' -e 'SaveClusterMetadata encountered version mismatch'
 }
 
 wait_for_frontend() {
@@ -380,16 +404,16 @@ cmd_up() {
   start_db
   ensure_schema
   write_dynamic_config
-  local service
-  for service in "${SERVICES[@]}"; do start_service "$service"; done
+  start_services
   wait_for_frontend 120
   ensure_namespace
   if ((registered)); then
     # Each service caches namespaces and search attributes for up to a minute; restarted, they read them now, so a
     # worker that starts right after `up` finds everything (the dev server forces a read on every call instead).
     say "restarting the services so that each sees the new namespace and search attributes at once"
+    local service
     for service in frontend worker matching history; do stop_service "$service"; done
-    for service in "${SERVICES[@]}"; do start_service "$service"; done
+    start_services
     wait_for_frontend 120
   fi
   say "up: frontend 127.0.0.1:$port (TEMPORAL_ADDRESS=127.0.0.1:$port), $shards history shards, PostgreSQL on 127.0.0.1:$db_port"
