@@ -81,6 +81,8 @@ program
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
     const tracing = config.tracing ? startTracing(config.tracing, 'amphora-api', logger) : undefined;
+    // Its Temporal calls go through the SDK's native connection, whose log lines join ours.
+    installTemporalLogging(logger);
     const { client, close } = await connectClient(config, tracing);
     // With noop networking there is no Neutron: answer its lookups from the noop cloud (share AMPHORA_NOOP_STATE
     // with the workers to see their ports too).

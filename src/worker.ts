@@ -5,7 +5,7 @@ import { dataConverterFor } from './codec';
 import type { AppConfig } from './config';
 import { createDrivers, type Drivers } from './drivers';
 import type { Logger } from './logger';
-import { connectToTemporal } from './temporal-connection';
+import { answeredWithin, connectToTemporal, CONNECT_TIMEOUT_MS } from './temporal-connection';
 import { checkTemporalReady } from './temporal-readiness';
 import type { Tracing } from './tracing';
 import { tracedDrivers } from './drivers/traced';
@@ -52,7 +52,9 @@ export async function startWorker(
   const untraced = options.drivers ?? (await createDrivers(config.drivers));
   const drivers = options.tracing ? tracedDrivers(untraced) : untraced;
   const { address } = config.temporal.connectionOptions;
-  const connection = await connectToTemporal(config, (options) => NativeConnection.connect(options)).catch((err) => {
+  const connection = await connectToTemporal(config, (options) =>
+    answeredWithin(NativeConnection.connect(options), CONNECT_TIMEOUT_MS),
+  ).catch((err) => {
     drivers.close();
     throw err;
   });
