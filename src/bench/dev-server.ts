@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadConfig } from '../config';
+import { connectClient } from '../controller/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../contracts';
 import { findServerPid } from './server-process';
 import { serverDynamicConfig } from './tuning';
@@ -30,4 +33,12 @@ export async function startBenchDevServer(
     },
   });
   return { server, serverPid: findServerPid(server.address.split(':').pop() ?? '') };
+}
+
+/**
+ * A client on the server at `address` as the API server makes one (`connectClient`: the SDK's native connection), so
+ * that the client's share of an operation's CPU is what users run.
+ */
+export function productClient(address: string): Promise<{ client: Client; close: () => Promise<void> }> {
+  return connectClient(loadConfig({ ...process.env, TEMPORAL_ADDRESS: address }));
 }

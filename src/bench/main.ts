@@ -13,7 +13,7 @@ import {
   untrackBenchProcess,
 } from './machine';
 import { OPERATION_KINDS, operationShape, operationsAt, type OperationLevel, type OperationShape } from './operations';
-import { devServerCli, startBenchDevServer } from './dev-server';
+import { devServerCli, productClient, startBenchDevServer } from './dev-server';
 import { startBenchWorker } from './bench-worker';
 import type { BenchContext } from './context';
 import { healthPhase, type HealthResults } from './health-phase';
@@ -99,9 +99,10 @@ async function onFreshServer<T>(
   measure: (ctx: BenchContext, server: TestWorkflowEnvironment, serverPid?: number) => Promise<T>,
 ): Promise<T> {
   const { server, serverPid } = await startServer(cli);
+  const product = await productClient(server.address);
   const { ctx, stop } = await startBenchWorker({
     address: server.address,
-    client: server.client,
+    client: product.client,
     taskQueue: 'bench',
     timing: TIMING,
     logger,
@@ -112,6 +113,7 @@ async function onFreshServer<T>(
     return await measure(ctx, server, serverPid);
   } finally {
     await stop();
+    await product.close();
     await server.teardown();
     untrackBenchProcess(serverPid);
   }
@@ -168,10 +170,12 @@ async function stormPhase(cli: string) {
       const taskQueue = `bench-storm-${count}-${bootMs}`;
       const worker = await spawnStormWorker(server.address, taskQueue, bootMs);
       trackBenchProcess(worker.pid);
+      const product = await productClient(server.address);
       try {
         say(`storm: ${count} failovers at once, boot latency ${bootMs} ms`);
-        return await failoverStorm(server.client, taskQueue, worker, { count, bootMs, timing: TIMING, serverPid });
+        return await failoverStorm(product.client, taskQueue, worker, { count, bootMs, timing: TIMING, serverPid });
       } finally {
+        await product.close();
         await worker.stop();
         untrackBenchProcess(worker.pid);
       }

@@ -8,7 +8,7 @@
  * STORM_POLL_ATTEMPTS (600). Whatever else is set reaches the storm worker too (NODE_OPTIONS, MALLOC_ARENA_MAX).
  */
 import type { Timing } from '../models';
-import { devServerCli, startBenchDevServer } from './dev-server';
+import { devServerCli, productClient, startBenchDevServer } from './dev-server';
 import { failoverStorm } from './storm';
 import { spawnStormWorker } from './storm-spawn';
 
@@ -28,10 +28,12 @@ async function main(): Promise<void> {
   const { server, serverPid } = await startBenchDevServer(devServerCli());
   try {
     const worker = await spawnStormWorker(server.address, 'storm-alone', bootMs);
+    const product = await productClient(server.address);
     try {
-      const result = await failoverStorm(server.client, 'storm-alone', worker, { count, bootMs, timing, serverPid });
+      const result = await failoverStorm(product.client, 'storm-alone', worker, { count, bootMs, timing, serverPid });
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
+      await product.close();
       await worker.stop();
     }
   } finally {
