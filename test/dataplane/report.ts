@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { ProbeReport } from '../../src/drivers/local/traffic/probe';
 
 /** What one data-plane test measured; the run's figures are the sum (gaps: the largest). */
 export interface DataplaneFigures {
@@ -43,4 +44,22 @@ export function dataplaneSummary(file: string): string | undefined {
     `dataplane: ${sum((f) => f.requests)} requests, ${sum((f) => f.failedOutsideFailovers)} failed outside failovers, failover gap ${Math.round(Math.max(0, ...gaps.map((gap) => gap.ms)))} ms (max), ${sum((f) => f.leaked)} leaked`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * Asserts that no request failed outside a failover window; when one did, the failure lists each failed request
+ * (sent, ended, why) beside the windows, so a reader sees where it fell without running the test again.
+ */
+export function expectNoFailuresOutsideFailovers(report: ProbeReport): void {
+  if (report.failedOutsideFailovers > 0) {
+    const spans = report.failedRequests.map(({ startMs, endMs, reason }) => `${startMs}-${endMs} ${reason}`);
+    const windows = report.failoverWindows.map(
+      ({ startMs, endMs }) => `${Math.round(startMs)}-${endMs === undefined ? 'open' : Math.round(endMs)}`,
+    );
+    throw new Error(
+      `${report.failedOutsideFailovers} request(s) failed outside the failover windows (ms since the probe started, ` +
+        `${report.durationMs} in all): failed ${spans.join(', ')}; windows ${windows.join(', ')}`,
+    );
+  }
+  expect(report.failedOutsideFailovers).toBe(0);
 }
