@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import type { ProbeReport } from '../../src/drivers/local/traffic/probe';
+import type { ProbeReport } from '../../src/drivers/local/traffic';
 
 /** What one data-plane test measured; the run's figures are the sum (gaps: the largest). */
 export interface DataplaneFigures {
