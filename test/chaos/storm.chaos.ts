@@ -385,16 +385,27 @@ describe('chaos', () => {
       action: pick(ENTITY_ACTIONS),
     }));
     const entities = await entityChaos(client, taskQueue, entityPlans, { amphora: TEMPLATE, timing: TIMING }, deadline);
-    const swept = await client.workflow.execute(sweepOrphans, {
-      taskQueue,
-      workflowId: `chaos-sweep-${SEED}`,
-      args: [{ dryRun: false, graceMs: 0, maxRemovals: 5_000 }],
-    });
+    const sweep = (workflowId: string) =>
+      client.workflow.execute(sweepOrphans, {
+        taskQueue,
+        workflowId,
+        args: [{ dryRun: false, graceMs: 0, maxRemovals: 5_000 }],
+      });
+    const firstSweep = await sweep(`chaos-sweep-${SEED}`);
+    // The injected faults stay on for the sweep too (about one driver call in ten), so a removal can fail all of its
+    // attempts. The sweeper's contract for that is "reported as failed, collected by the next sweep": hold it to that.
+    // (A failed removal may still have taken effect, its response lost; `left` below checks that nothing remains.)
+    const swept = firstSweep.failed.length === 0 ? firstSweep : await sweep(`chaos-sweep-${SEED}-again`);
+    if (swept !== firstSweep) {
+      process.stdout.write(
+        `chaos: first sweep failed to remove ${firstSweep.failed.length} (${firstSweep.failed.map(({ error }) => error).join('; ')}); the next sweep removed ${swept.removed.length}\n`,
+      );
+    }
     const runningEntities = await stillRunning(client, taskQueue);
     const left = [...inventoryKeys(cloud.cloud)].filter((item) => !baseline.has(item));
     const notOurs = cloud.inventory().filter((item) => item.name.endsWith('-before-chaos'));
     process.stdout.write(
-      `chaos: ${entities.cancels} entity cancels, ${entities.terminates} entity terminates, sweep removed ${swept.removed.length}, ${left.length + swept.failed.length} leaked, ${runningEntities.length + entities.unexpected.length} stuck\n`,
+      `chaos: ${entities.cancels} entity cancels, ${entities.terminates} entity terminates, sweep removed ${firstSweep.removed.length + (swept === firstSweep ? 0 : swept.removed.length)}, ${left.length + swept.failed.length} leaked, ${runningEntities.length + entities.unexpected.length} stuck\n`,
     );
     expect({ unexpected: entities.unexpected, running: runningEntities, failed: swept.failed }).toEqual({
       unexpected: [],
