@@ -20,10 +20,15 @@ import { useLocalWorld } from './world';
 const world = useLocalWorld('single');
 let lb: WebLoadBalancer;
 
-/** The id the API gave the member named `name` of the load balancer's pool. */
-async function memberId(of: WebLoadBalancer, name: string): Promise<string> {
-  const { body } = await world().call('GET', `/v2/lbaas/pools/${of.poolId}/members`);
-  return (body.members as { id: string; name: string }[]).find((member) => member.name === name)?.id ?? '';
+/** Waits until haproxy on the amphora `computeId` says, in its own stats, that the member named `name` is DOWN. */
+async function untilHaproxySaysDown(computeId: string, name: string): Promise<void> {
+  const { body } = await world().call('GET', `/v2/lbaas/pools/${lb.poolId}/members`);
+  const memberId = (body.members as { id: string; name: string }[]).find((member) => member.name === name)?.id ?? '';
+  await eventually(
+    async () => ((await serverStatuses(world(), lb, computeId)).get(memberId) === 'DOWN' ? true : undefined),
+    15_000,
+    50,
+  );
 }
 
 describe('data plane, SINGLE', () => {
@@ -55,16 +60,10 @@ describe('data plane, SINGLE', () => {
     );
     const m2 = lb.members.find((member) => member.name === 'm2');
     if (!m2) throw new Error('no member m2');
-    const m2Id = await memberId(lb, 'm2');
     const [amphora] = await amphoraeOf(world(), lb.id);
     process.kill(m2.pid, 'SIGTERM');
     // haproxy's own view: the monitor marks m2's server DOWN (delay 1 s, 1 retry).
-    await eventually(
-      async () =>
-        (await serverStatuses(world(), lb, amphora?.compute_id ?? '')).get(m2Id) === 'DOWN' ? true : undefined,
-      15_000,
-      100,
-    );
+    await untilHaproxySaysDown(amphora?.compute_id ?? '', 'm2');
     const order = await roundRobinCheck(world().client.dial, `http://${lb.vip}/`, 6);
     const sent = order.length;
     expect(order).toEqual(['m1', 'm1', 'm1', 'm1', 'm1', 'm1']);
@@ -85,13 +84,7 @@ describe('data plane, SINGLE', () => {
     // same `retries 3` and `option redispatch`, would do the same). A capture showed exactly that for the one request
     // that failed after ACTIVE (3 runs in 57): m2 refused twice, then m1 answered 1 s later.
     const [after] = await amphoraeOf(world(), lb.id);
-    const m2Id = await memberId(lb, 'm2');
-    await eventually(
-      async () =>
-        (await serverStatuses(world(), lb, after?.compute_id ?? '')).get(m2Id) === 'DOWN' ? true : undefined,
-      15_000,
-      50,
-    );
+    await untilHaproxySaysDown(after?.compute_id ?? '', 'm2');
     probe.markFailoverEnd();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const report = await probe.stop();
