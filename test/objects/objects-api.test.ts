@@ -1,5 +1,6 @@
 import { LoadBalancerController } from '../../src/controller/load-balancers';
 import { useApiBed } from '../controller/api-bed';
+import { eventually } from '../drivers/expect-error';
 import { treeApi } from './tree-api';
 
 /**
@@ -194,7 +195,10 @@ describe('listeners, pools, members, health monitors and L7 policies', () => {
     expect(children.status).toBe(400);
     expect(children.body.faultstring).toContain('it has children');
 
-    // While a change is pushed the whole tree is immutable.
+    // While a change is pushed the whole tree is immutable. The push is held at the amphora (its first listener update
+    // lands only when released), since a noop push can finish between two requests and make the second one valid.
+    const { faults } = bed().orchestrator.drivers;
+    faults.setPlan({ rules: [{ method: 'updateAmphoraListeners', call: 1, mode: 'late' }] });
     const first = await call('POST', '/v2/lbaas/listeners', {
       body: { listener: { loadbalancer_id: lbId, protocol: 'HTTP', protocol_port: 80 } },
     });
@@ -204,7 +208,11 @@ describe('listeners, pools, members, health monitors and L7 policies', () => {
       body: { listener: { loadbalancer_id: lbId, protocol: 'HTTP', protocol_port: 81 } },
     });
     expect(second.status).toBe(409);
+    // Released only once it is held: a release before the push reaches the amphora would leave it held for a minute.
+    await eventually(() => Promise.resolve(faults.fired().length > 0 ? true : undefined), 15_000, 20);
+    faults.releaseHangs();
     await api.settled(lbId);
+    faults.clear();
 
     expect((await call('DELETE', `/v2/lbaas/loadbalancers/${lbId}?cascade=true`)).status).toBe(204);
     expect((await call('DELETE', `/v2/lbaas/loadbalancers/${other}?cascade=true`)).status).toBe(204);
