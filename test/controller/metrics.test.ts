@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { FaultPlan } from '../../src/drivers';
 import { createLoadBalancer } from '../../src/workflows';
 import { freePort } from '../harness/dev-server';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../harness/temporal';
+import { startWorkerProcess, stopWorkerProcess } from '../harness/worker-process';
 import { createRequest } from '../workflows/orchestrator';
-
-const PROJECT_DIR = join(__dirname, '..', '..');
 
 /** Every plugVip fails for good, before its side effect: each create gets as far as its amphora, then rolls back. */
 const PLUG_VIP_FAILS: FaultPlan = {
@@ -32,11 +30,7 @@ describe('the worker serves Prometheus metrics (AMPHORA_METRICS_LISTEN)', () => 
     temporal = await connectTestTemporal();
   });
   afterAll(async () => {
-    if (worker && worker.exitCode === null) {
-      const exited = new Promise((resolve) => worker?.once('exit', resolve));
-      worker.kill('SIGTERM');
-      await exited;
-    }
+    await stopWorkerProcess(worker);
     await temporal?.close();
   });
 
@@ -44,29 +38,13 @@ describe('the worker serves Prometheus metrics (AMPHORA_METRICS_LISTEN)', () => 
     const taskQueue = uniqueTaskQueue('metrics');
     const listen = `127.0.0.1:${await freePort()}`;
     // The worker as an operator runs it: `amphora worker`, in a process of its own (the runtime is per process).
-    worker = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_DIR, 'src', 'cli.ts'), 'worker'], {
-      cwd: PROJECT_DIR,
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: temporal.address,
-        TEMPORAL_NAMESPACE: temporal.namespace,
-        AMPHORA_TASK_QUEUE: taskQueue,
-        AMPHORA_METRICS_LISTEN: listen,
-        AMPHORA_NOOP_BUILD_DELAY_MS: '0',
-        AMPHORA_NOOP_FAULTS: JSON.stringify(PLUG_VIP_FAILS),
-        AMPHORA_HEARTBEAT_KEY: '',
-        AMPHORA_LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const child = worker;
-    await new Promise<void>((resolve, reject) => {
-      let said = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        said += chunk.toString();
-        if (said.includes('"msg":"worker started"')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`the worker exited at start (code ${code}): ${said}`)));
+    worker = await startWorkerProcess({
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      AMPHORA_TASK_QUEUE: taskQueue,
+      AMPHORA_METRICS_LISTEN: listen,
+      AMPHORA_NOOP_BUILD_DELAY_MS: '0',
+      AMPHORA_NOOP_FAULTS: JSON.stringify(PLUG_VIP_FAILS),
     });
 
     const request = createRequest();
