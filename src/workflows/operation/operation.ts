@@ -1,8 +1,10 @@
 import {
   ActivityCancellationType,
+  CancellationScope,
   patched,
   proxyActivities,
   proxyLocalActivities,
+  sleep,
   type ActivityOptions,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -31,6 +33,12 @@ export const LOCAL_STEPS_PATCH = 'driver-steps-as-local-activities';
  */
 export const BRANCH_READS_PATCH = 'reads-in-branches-as-activity-tasks';
 
+/**
+ * The patch that records the steps before a forward-only part before its first step runs (see
+ * {@link Operation.forwardOnly}). Histories recorded before it went straight on, and replay that way.
+ */
+export const DURABLE_BEFORE_FORWARD_ONLY_PATCH = 'steps-recorded-before-forward-only';
+
 type Call<K extends ActivityName> = {
   executeWithOptions(options: ActivityOptions, args: [unknown]): Promise<ActivityOutput<K>>;
 };
@@ -51,6 +59,11 @@ export class Operation {
   private localSteps?: boolean;
   /** Whether reads in branches run as activity tasks: decided at the first one (see BRANCH_READS_PATCH). */
   private branchReadsAsTasks?: boolean;
+  /**
+   * Whether a step ran as a local activity since the history last recorded the operation's progress: its result is
+   * not in the history until the workflow task that ran it completes.
+   */
+  private localSinceRecorded = false;
   /** How many {@link Operation.allOrNothing} sections with more than one branch are running. */
   private branching = 0;
   /** The step that failed first, for the failure message. */
@@ -184,11 +197,28 @@ export class Operation {
    */
   async forwardOnly<T>(remedy: string, body: () => Promise<T>): Promise<T> {
     try {
+      await this.recordProgress();
       return await body();
     } catch (err) {
       this.progress.setStatus('ERROR');
       throw operationFailure(err, { status: this.status, failedStep: this.failedStep, undone: [], leaked: [], remedy });
     }
+  }
+
+  /**
+   * Makes the history record every step that ran as a local activity so far, before a step that cannot be undone.
+   * A local activity's result reaches the history only when its workflow task completes. If the worker dies first,
+   * the next worker runs the task again, and a step that succeeded the first time can fail this time: the workflow
+   * then rolls back, while the first worker may already have run steps beyond it (CI at 1f7fe59: a failover rolled
+   * back after the dead worker had deleted the old amphora). A 1 ms timer ends the workflow task, so its results
+   * are recorded; a cancel waits for the next step, as it would have.
+   */
+  private async recordProgress(): Promise<void> {
+    if (!this.localSinceRecorded || !patched(DURABLE_BEFORE_FORWARD_ONLY_PATCH)) return;
+    await CancellationScope.nonCancellable(() =>
+      sleep(1, { summary: 'record the steps so far before the forward-only steps' }),
+    );
+    this.localSinceRecorded = false;
   }
 
   /**
@@ -227,7 +257,9 @@ export class Operation {
   ): Promise<ActivityOutput<K>> {
     const record = this.progress.begin(name, kind);
     try {
-      const call = this.proxies[this.proxyOf(mode)][activity] as Call<K>;
+      const proxy = this.proxyOf(mode);
+      if (proxy === 'local' || proxy === 'read') this.localSinceRecorded = true;
+      const call = this.proxies[proxy][activity] as Call<K>;
       const result = await call.executeWithOptions({ summary }, [args()]);
       this.progress.finish(record, kind === 'undo' ? 'undone' : 'done');
       if (kind === 'undo') countUndo('removed', workflowInfo().workflowType);
