@@ -131,3 +131,45 @@ export function duplicatesIn(entries: readonly JournalEntry[]): string[] {
 export function inventoryKeys(cloud: NoopCloud): Set<string> {
   return new Set(cloud.inventory().map((item) => key(item.kind, item.id)));
 }
+
+/**
+ * For a failed comparison: each load balancer a report line names, with what its operations reported (`trail`) and
+ * every journal entry (create, delete) of a resource named after it or one of its amphorae, oldest first. A CI
+ * failure then says who made and who removed the resource in question, not only that it is wrong.
+ */
+export function forensics(
+  cloud: NoopCloud,
+  report: InventoryReport,
+  trail: ReadonlyMap<string, readonly string[]>,
+  amphoraIdsOf: (loadBalancerId: string) => readonly string[],
+): string {
+  const lines = [...report.orphans, ...report.missing, ...report.leftovers];
+  const ids = new Set(
+    lines.flatMap((line) => line.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []),
+  );
+  const owners = [...trail.keys()].filter(
+    (lbId) => ids.has(lbId) || amphoraIdsOf(lbId).some((amphoraId) => ids.has(amphoraId)),
+  );
+  const journal = cloud.journalEntries();
+  return owners
+    .map((lbId) => {
+      const names = new Set(
+        [vipPortName(lbId), vipSecurityGroupName(lbId), serverGroupName(lbId)].concat(
+          amphoraIdsOf(lbId).flatMap((amphoraId) => [amphoraName(amphoraId), vrrpPortName(amphoraId)]),
+        ),
+      );
+      const entries = journal
+        .filter((entry) => names.has(entry.name))
+        .map((entry) => `    ${clock(entry.at)} ${entry.effect} ${entry.kind} ${entry.name} ${entry.id}`);
+      return [
+        `load balancer ${lbId}:`,
+        ...(trail.get(lbId) ?? []).map((line) => `  ${line}`),
+        '  journal:',
+        ...entries,
+      ].join('\n');
+    })
+    .join('\n');
+}
+
+/** A time of day to the millisecond (UTC), as the trail and the journal print it. */
+export const clock = (at: number = Date.now()) => new Date(at).toISOString().slice(11, 23);

@@ -7,7 +7,7 @@ import type { AmphoraTemplate, CreateLoadBalancerInput, LoadBalancer, Timing, To
 import { freePort } from '../harness/dev-server';
 import { sweepOrphans } from '../../src/workflows';
 import { ENTITY_ACTIONS, entityChaos } from './entities';
-import { compareInventory, inventoryKeys } from './inventory';
+import { clock, compareInventory, forensics, inventoryKeys } from './inventory';
 import { inPool, runOperation, statusWithRetries, stillRunning, type Outcome } from './operations';
 import { TemporalCluster } from './cluster';
 import { DevServer, WorkerProcess } from './processes';
@@ -168,6 +168,9 @@ describe('chaos', () => {
     const workflowIds: string[] = [];
     const unexpected: string[] = [];
     const failures = new Map<string, number>();
+    /** Per load balancer, what each of its operations reported and when: printed when the inventory is wrong. */
+    const trail = new Map<string, string[]>();
+    const amphoraIdsSeen = new Map<string, Set<string>>();
     let leakedFailures = 0;
     let operations = 0;
     let ended = 0;
@@ -175,11 +178,27 @@ describe('chaos', () => {
     let settled = 0;
     const deadline = Date.now() + OPERATION_BUDGET_MS;
 
-    const run = async <T>(type: string, workflowId: string, args: unknown[]): Promise<Outcome<T>> => {
+    const run = async <T extends LoadBalancer>(
+      type: string,
+      loadBalancerId: string,
+      workflowId: string,
+      args: unknown[],
+    ): Promise<Outcome<T>> => {
       workflowIds.push(workflowId);
       operations += 1;
+      const notes = trail.get(loadBalancerId) ?? [];
+      trail.set(loadBalancerId, notes);
+      const seen = amphoraIdsSeen.get(loadBalancerId) ?? new Set<string>();
+      amphoraIdsSeen.set(loadBalancerId, seen);
+      notes.push(`${clock()} ${workflowId} started`);
       try {
         const outcome = await runOperation<T>(client, type, { taskQueue, workflowId, args }, deadline);
+        const amphorae = (outcome.ok ? outcome.value?.amphorae : outcome.status?.amphorae) ?? [];
+        amphorae.forEach((amphora) => seen.add(amphora.id));
+        const held = amphorae.map((amphora) => `${amphora.id} ${amphora.status ?? ''}`.trim()).join(', ');
+        notes.push(
+          `${clock()} ${workflowId} ${outcome.ok ? 'ok' : `${outcome.failureType}: ${outcome.message}`} (amphorae: ${held || 'none'})`,
+        );
         if (!outcome.ok) {
           const label = `${type}: ${outcome.failureType}`;
           failures.set(label, (failures.get(label) ?? 0) + 1);
@@ -204,7 +223,9 @@ describe('chaos', () => {
         listenerPorts: [{ protocol: 'TCP', port: 443 }],
         timing: TIMING,
       };
-      const created = await run<LoadBalancer>('createLoadBalancer', `chaos-${loadBalancerId}-create`, [request]);
+      const created = await run<LoadBalancer>('createLoadBalancer', loadBalancerId, `chaos-${loadBalancerId}-create`, [
+        request,
+      ]);
       if (!created.ok) {
         settled += Number(plan.failover) + Number(plan.delete);
         if (created.failureType !== 'StepFailedError') unexpected.push(`create ${loadBalancerId}: ${created.message}`);
@@ -216,8 +237,14 @@ describe('chaos', () => {
       live.set(loadBalancerId, lb);
       if (plan.failover) {
         const old = pick(lb.amphorae);
+        trail.get(loadBalancerId)?.push(`${clock()} failover of amphora ${old.id}`);
         const input = { loadBalancer: { ...lb, amphoraTemplate: TEMPLATE }, amphoraId: old.id, timing: TIMING };
-        const failover = await run<LoadBalancer>('failoverAmphora', `chaos-${loadBalancerId}-failover`, [input]);
+        const failover = await run<LoadBalancer>(
+          'failoverAmphora',
+          loadBalancerId,
+          `chaos-${loadBalancerId}-failover`,
+          [input],
+        );
         if (failover.ok) {
           lb = failover.value;
           live.set(loadBalancerId, lb);
@@ -232,9 +259,12 @@ describe('chaos', () => {
         }
       }
       if (plan.delete) {
-        const deleted = await run<LoadBalancer>('deleteLoadBalancer', `chaos-${loadBalancerId}-delete`, [
-          { loadBalancer: lb, timing: TIMING },
-        ]);
+        const deleted = await run<LoadBalancer>(
+          'deleteLoadBalancer',
+          loadBalancerId,
+          `chaos-${loadBalancerId}-delete`,
+          [{ loadBalancer: lb, timing: TIMING }],
+        );
         if (deleted.ok) {
           live.delete(loadBalancerId);
           gone.loadBalancerIds.push(loadBalancerId);
@@ -370,6 +400,17 @@ describe('chaos', () => {
       running: [],
       pending: [],
     });
+    const wrong = [...report.orphans, ...report.missing, ...report.leftovers];
+    if (wrong.length > 0) {
+      process.stderr.write(
+        `chaos: what the operations of the load balancers concerned reported, and the noop journal of their names:\n${forensics(
+          cloud.cloud,
+          report,
+          trail,
+          (lbId) => [...(amphoraIdsSeen.get(lbId) ?? [])],
+        )}\n`,
+      );
+    }
     expect(report).toEqual({ orphans: [], missing: [], leftovers: [], duplicates: [] });
     expect(leaked).toBe(0);
     expect(stuck).toBe(0);
