@@ -44,6 +44,15 @@ export async function createAmphoraWithVipSteps(op: Operation, request: AmphoraU
   const { buildPollIntervalMs: pollIntervalMs, buildPollAttempts: pollAttempts } = op.timing;
   op.progress.putAmphora({ id: amphoraId, loadBalancerId, role, status: 'PENDING_CREATE' });
 
+  // The VIP base port is named after the amphora: a rollback before the plug removes it too, in case a worker that
+  // died had plugged it (the amphora's own delete leaves a port it did not make).
+  op.undoAhead(plugVip, {
+    loadBalancerId,
+    amphoraId,
+    role,
+    vip,
+    amphora: { id: amphoraId, loadBalancerId, role, status: 'PENDING_CREATE' },
+  });
   const computeId = await op.undoable(buildAmphora, { amphoraId, role, template, serverGroupId });
   op.progress.putAmphora({ id: amphoraId, loadBalancerId, role, computeId, status: 'BOOTING' });
 

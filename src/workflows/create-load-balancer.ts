@@ -5,7 +5,7 @@ import { amphoraLoadBalancer } from './amphora-config';
 import { startVrrp } from './amphora-steps';
 import { AMPHORA_DRIVER_PATCH, createAmphoraWithVipSteps } from './amphora-unit';
 import { Operation } from './operation/operation';
-import { allocateVip, createServerGroup, updateVip } from './steps';
+import { allocateVip, buildAmphora, createServerGroup, updateVip } from './steps';
 
 /**
  * Creates a load balancer: validate -> allocate VIP -> (ACTIVE_STANDBY: anti-affinity server group) -> build, wait
@@ -19,6 +19,8 @@ import { allocateVip, createServerGroup, updateVip } from './steps';
 export async function createLoadBalancer(request: CreateLoadBalancerInput): Promise<LoadBalancer> {
   const { op, input } = await Operation.begin('create', request);
   const { loadBalancerId } = input;
+  // The amphorae's names are chosen before the first step, so that a rollback at any step removes them by name.
+  const planned = op.undoesAheadOfSteps ? planAmphorae(op, input) : undefined;
   return op.undoOnFailure(async () => {
     const vip = await op.undoable(allocateVip, { loadBalancerId, projectId: input.projectId, vip: input.vip });
     op.status.vip = vip;
@@ -26,8 +28,26 @@ export async function createLoadBalancer(request: CreateLoadBalancerInput): Prom
       input.topology === 'ACTIVE_STANDBY'
         ? await op.undoable(createServerGroup, { loadBalancerId, policy: input.antiAffinityPolicy })
         : undefined;
-    return buildLoadBalancer(op, input, vip, serverGroupId);
+    return buildLoadBalancer(op, input, vip, serverGroupId, planned);
   });
+}
+
+/** One amphora per role of the topology, with the id it will have. */
+type PlannedAmphora = { role: AmphoraRole; amphoraId: string };
+
+/**
+ * Chooses the amphorae's ids and registers, ahead, the undo of their builds and of the server group: a worker that
+ * died may have made them before a step this path rolls back at ({@link Operation.undoAhead}).
+ */
+function planAmphorae(op: Operation, input: ValidCreateLoadBalancerInput): PlannedAmphora[] {
+  const { loadBalancerId, topology, amphora: template } = input;
+  if (topology === 'ACTIVE_STANDBY') {
+    op.undoAhead(createServerGroup, { loadBalancerId, policy: input.antiAffinityPolicy ?? 'anti-affinity' });
+  }
+  const roles: AmphoraRole[] = topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
+  const planned = roles.map((role) => ({ role, amphoraId: uuid4() }));
+  planned.forEach(({ role, amphoraId }) => op.undoAhead(buildAmphora, { amphoraId, role, template }));
+  return planned;
 }
 
 /**
@@ -39,10 +59,11 @@ export async function buildLoadBalancer(
   input: ValidCreateLoadBalancerInput,
   vip: Vip,
   serverGroupId: string | undefined,
+  chosen?: PlannedAmphora[],
 ): Promise<LoadBalancer> {
   const { loadBalancerId, topology, amphora: template } = input;
   const roles: AmphoraRole[] = topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
-  const planned = roles.map((role) => ({ role, amphoraId: uuid4() }));
+  const planned = chosen ?? roles.map((role) => ({ role, amphoraId: uuid4() }));
   const amphorae = await op.allOrNothing(
     planned.map(
       ({ role, amphoraId }) =>

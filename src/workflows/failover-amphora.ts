@@ -7,7 +7,7 @@ import { pushConfiguration, startVrrp, updatePeerVrrp } from './amphora-steps';
 import { AMPHORA_DRIVER_PATCH, createAmphoraWithVipSteps } from './amphora-unit';
 import { Operation } from './operation/operation';
 import { notApplicable } from './operation/outcome';
-import { deleteAmphora, plugNetwork, prepareFailover, unplugVipFromOld } from './steps';
+import { buildAmphora, deleteAmphora, plugNetwork, prepareFailover, unplugVipFromOld } from './steps';
 
 /** Histories from before it unplugged the old amphora's VIP port first, then deleted the amphora. */
 export const OLD_AMPHORA_GOES_FIRST_PATCH = 'failover-old-amphora-before-its-vip-port';
@@ -36,15 +36,29 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
   lb.amphorae.forEach((amphora) => op.progress.putAmphora(amphora));
   op.status.vip = vip;
   const { id: amphoraId, role = 'STANDALONE', computeId } = old;
+  const { serverGroupId } = lb;
+  const peers = lb.amphorae.filter((amphora) => amphora.id !== amphoraId && amphora.status !== 'PENDING_DELETE');
+  const tree = lb.tree ?? treeOf({});
+  // The replacement's id is chosen before the first step, and its removal (and the peers' configuration) registered:
+  // a rollback at any step then undoes what a worker that died may have done beyond it (Operation.undoAhead).
+  const replacementId = op.undoesAheadOfSteps ? uuid4() : undefined;
+  if (replacementId) {
+    if (lb.topology === 'ACTIVE_STANDBY' && patched(AMPHORA_DRIVER_PATCH)) {
+      const before = amphoraLoadBalancer(lb, vip, tree);
+      for (const peer of peers) {
+        const restore = { amphora: peer, loadBalancer: before, previous: before };
+        op.undoAhead(updatePeerVrrp, restore);
+        if (servesListeners(tree)) op.undoAhead(pushConfiguration, restore);
+      }
+    }
+    op.undoAhead(buildAmphora, { amphoraId: replacementId, role, template, serverGroupId });
+  }
 
   const replacement = await op.undoOnFailure(async () => {
     await op.run(prepareFailover, { amphoraId, role, amphora: old });
-    const { serverGroupId } = lb;
-    const peers = lb.amphorae.filter((amphora) => amphora.id !== amphoraId && amphora.status !== 'PENDING_DELETE');
-    const tree = lb.tree ?? treeOf({});
     const built = await createAmphoraWithVipSteps(op, {
       loadBalancerId,
-      amphoraId: uuid4(),
+      amphoraId: replacementId ?? uuid4(),
       role,
       vip,
       template,

@@ -96,11 +96,13 @@ describe('an invalid create fails before any driver call, naming the field, and 
       'failed at step "allocate VIP": SubnetNotFoundError: Subnet no-such-subnet was not found',
     );
     const history = await handle.fetchHistory();
-    // allocateVip once (non-retryable: its one attempt failed), then its undo.
+    // allocateVip once (non-retryable: its one attempt failed), then its undo, then the amphora's undo registered
+    // ahead (a worker that died could have built it already; here it finds nothing by its name).
     const calls = recordedCalls(history.events ?? []).filter((call) => call.activityType !== 'validateWorkflowInput');
     expect(calls).toEqual([
       { activityType: 'allocateVip', local: true, attempt: 1, failed: true },
       { activityType: 'deallocateVip', local: false, failed: false },
+      { activityType: 'deleteAmphora', local: false, failed: false },
     ]);
     const started = (history.events ?? []).filter((event) => event.activityTaskStartedEventAttributes);
     expect(started.every((event) => (event.activityTaskStartedEventAttributes?.attempt ?? 1) === 1)).toBe(true);

@@ -28,38 +28,74 @@ const PLUG_VIP_FAILS: FaultPlan = {
   rules: [{ method: 'plugVip', call: 1, mode: 'before', transient: false }],
 };
 
+/** Worker A builds the first instance it is asked to, then hangs until it is killed. */
+const BUILD_THEN_HANG: FaultPlan = { rules: [{ method: 'build', call: 1, mode: 'hang', hangMs: 120_000 }] };
+/** Worker B's first VIP allocation fails for good, before its side effect. */
+const ALLOCATE_VIP_FAILS: FaultPlan = {
+  rules: [{ method: 'allocateVip', call: 1, mode: 'before', transient: false }],
+};
+
 describe('a workflow task lost after its local steps ran', () => {
   let temporal: TestTemporal;
   let cloud: NoopDrivers | undefined;
   const workers: ChildProcess[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'lost-task-'));
   const noopState = join(dir, 'noop.db');
+  let taskQueue = '';
+  const env = (faults: FaultPlan) => ({
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    AMPHORA_TASK_QUEUE: taskQueue,
+    AMPHORA_NOOP_STATE: noopState,
+    AMPHORA_NOOP_BUILD_DELAY_MS: '0',
+    AMPHORA_NOOP_FAULTS: JSON.stringify(faults),
+  });
+  const startWorker = async (faults: FaultPlan) => {
+    const worker = await startWorkerProcess(env(faults));
+    workers.push(worker);
+    return worker;
+  };
+  const servers = () => cloud?.cloud.inventory().filter((item) => item.kind === 'server') ?? [];
+  const instanceExists = (computeId: string | undefined) => servers().some((server) => server.id === computeId);
 
   beforeAll(async () => {
     temporal = await connectTestTemporal();
+    cloud = createNoopDrivers({ state: { sqliteFile: noopState } });
+  });
+  beforeEach(() => {
+    taskQueue = uniqueTaskQueue('lost-task');
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => stopWorkerProcess(worker, 'SIGKILL')));
   });
   afterAll(async () => {
-    await Promise.all(workers.map((worker) => stopWorkerProcess(worker, 'SIGKILL')));
     cloud?.close();
     await temporal?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('does not delete the old amphora of a failover that the next worker rolls back', async () => {
-    const taskQueue = uniqueTaskQueue('lost-task');
-    const env = (faults: FaultPlan) => ({
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      AMPHORA_TASK_QUEUE: taskQueue,
-      AMPHORA_NOOP_STATE: noopState,
-      AMPHORA_NOOP_BUILD_DELAY_MS: '0',
-      AMPHORA_NOOP_FAULTS: JSON.stringify(faults),
+  it('removes the amphora a dead worker built when the next worker rolls the create back earlier', async () => {
+    const workerA = await startWorker(BUILD_THEN_HANG);
+    const before = servers().length;
+    const request = createRequest({ timing: TIMING });
+    const create = await temporal.client.workflow.start(createLoadBalancer, {
+      taskQueue,
+      workflowId: `lost-task-${request.loadBalancerId}-create`,
+      args: [request],
+      workflowTaskTimeout: '2s',
     });
-    const workerA = await startWorkerProcess(env(DELETE_THEN_HANG));
-    workers.push(workerA);
-    cloud = createNoopDrivers({ state: { sqliteFile: noopState } });
-    const instanceExists = (computeId: string | undefined) =>
-      cloud?.cloud.inventory().some((item) => item.kind === 'server' && item.id === computeId);
+    // Worker A allocates the VIP and builds the amphora in one workflow task, and dies before it reports it.
+    await eventually(() => Promise.resolve(servers().length > before ? true : undefined), 30_000, 10);
+    await stopWorkerProcess(workerA, 'SIGKILL');
+    await startWorker(ALLOCATE_VIP_FAILS);
+
+    await expect(create.result()).rejects.toThrow();
+    const left = cloud?.cloud.inventory().filter((item) => item.name.includes(request.loadBalancerId));
+    expect({ servers: servers().length - before, left }).toEqual({ servers: 0, left: [] });
+  });
+
+  it('does not delete the old amphora of a failover that the next worker rolls back', async () => {
+    const workerA = await startWorker(DELETE_THEN_HANG);
 
     const request = createRequest({ timing: TIMING });
     const lb: LoadBalancer = await temporal.client.workflow.execute(createLoadBalancer, {
@@ -79,7 +115,7 @@ describe('a workflow task lost after its local steps ran', () => {
     // Worker A gets as far as deleting the old instance, and dies there without a word.
     await eventually(() => Promise.resolve(instanceExists(old.computeId) ? undefined : true), 30_000, 10);
     await stopWorkerProcess(workerA, 'SIGKILL');
-    workers.push(await startWorkerProcess(env(PLUG_VIP_FAILS)));
+    await startWorker(PLUG_VIP_FAILS);
 
     const outcome = await failover.result().then(
       (value) => ({ ok: true as const, amphorae: value.amphorae.map((amphora) => amphora.id) }),

@@ -39,6 +39,12 @@ export const BRANCH_READS_PATCH = 'reads-in-branches-as-activity-tasks';
  */
 export const DURABLE_BEFORE_FORWARD_ONLY_PATCH = 'steps-recorded-before-forward-only';
 
+/**
+ * The patch that registers, before the first step, the undos of what an operation makes later under names it has
+ * already chosen (see {@link Operation.undoAhead}). Histories recorded before it undo only what their path ran.
+ */
+export const UNDO_AHEAD_PATCH = 'undo-what-a-lost-task-may-have-made';
+
 type Call<K extends ActivityName> = {
   executeWithOptions(options: ActivityOptions, args: [unknown]): Promise<ActivityOutput<K>>;
 };
@@ -57,6 +63,8 @@ export class Operation {
   private readonly proxies: Record<StepMode | 'undo' | 'local', Proxy>;
   /** Whether driver steps run as local activities: decided at the first one, from the history (see LOCAL_STEPS_PATCH). */
   private localSteps?: boolean;
+  /** Whether undos are registered ahead of their steps: decided at the first one (see UNDO_AHEAD_PATCH). */
+  private undoesAhead?: boolean;
   /** Whether reads in branches run as activity tasks: decided at the first one (see BRANCH_READS_PATCH). */
   private branchReadsAsTasks?: boolean;
   /**
@@ -156,10 +164,37 @@ export class Operation {
     step: UndoableStep<I, K, U>,
     input: I,
   ): Promise<ActivityOutput<K>> {
-    const { undo } = step;
     let result: ActivityOutput<K> | undefined;
+    this.saga.withdrawAhead(step.undo.resource(input));
+    this.registerUndo(step, input, () => result, false);
+    result = await this.run(step as Step<I, K>, input);
+    return result;
+  }
+
+  /**
+   * Registers now the undo of a step this operation runs later, so that a rollback that comes before the step still
+   * removes what it makes. A worker that dies before it reports a workflow task may have run the task's steps further
+   * than the next worker gets: the next worker runs the task again, a step that succeeded the first time can fail
+   * for good this time, and the rollback then knows only the steps of its own path (CI at d68143a: a create rolled
+   * back at its VIP, while the dead worker had already built the amphora). The undo finds what the step made by its
+   * deterministic name, and does nothing when the step never ran. When the step does run (`undoable`), its own undo
+   * takes this one's place. Does nothing in a history that predates it (see {@link Operation.undoesAheadOfSteps}).
+   */
+  undoAhead<I, K extends ActivityName, U extends ActivityName>(step: UndoableStep<I, K, U>, input: I): void {
+    if (this.undoesAheadOfSteps) this.registerUndo(step, input, () => undefined, true);
+  }
+
+  /** Registers the undo of `step`, which gets the step's result (`result()`) when there is one. */
+  private registerUndo<I, K extends ActivityName, U extends ActivityName>(
+    step: UndoableStep<I, K, U>,
+    input: I,
+    result: () => ActivityOutput<K> | undefined,
+    ahead: boolean,
+  ): void {
+    const { undo } = step;
     this.saga.register({
       resource: undo.resource(input),
+      ahead,
       undo: async () => {
         await this.execute(
           'undo',
@@ -167,12 +202,20 @@ export class Operation {
           undo.activity,
           `undo: ${undo.name(input)}`,
           `Undo: ${undo.summary(input)}`,
-          () => undo.args(input, result),
+          () => undo.args(input, result()),
         );
       },
     });
-    result = await this.run(step as Step<I, K>, input);
-    return result;
+  }
+
+  /**
+   * Whether this operation registers undos ahead of their steps ({@link Operation.undoAhead}), decided at the first
+   * ask from the history (UNDO_AHEAD_PATCH). A workflow that chooses names ahead for it asks first, so that a history
+   * recorded before keeps its old order of choices.
+   */
+  get undoesAheadOfSteps(): boolean {
+    this.undoesAhead ??= patched(UNDO_AHEAD_PATCH);
+    return this.undoesAhead;
   }
 
   /**

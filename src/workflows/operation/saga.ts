@@ -7,6 +7,8 @@ export interface Compensation {
   resource: string;
   /** Runs the undo. It must be idempotent: it may run for a step whose effect never happened. */
   undo: () => Promise<void>;
+  /** Registered ahead of a step that has not run yet on this path (see {@link Saga.withdrawAhead}). */
+  ahead?: boolean;
 }
 
 /** What undoing did: the resources removed, and those that could not be. */
@@ -30,6 +32,15 @@ export class Saga {
   /** Registers an undo; call it before the step it undoes. */
   register(compensation: Compensation): void {
     this.compensations.push(compensation);
+  }
+
+  /**
+   * Removes the undo registered ahead for `resource`, if there is one: the step is about to run, and registers its
+   * own undo in its place in the order.
+   */
+  withdrawAhead(resource: string): void {
+    const index = this.compensations.findIndex((entry) => entry.ahead && entry.resource === resource);
+    if (index >= 0) this.compensations.splice(index, 1);
   }
 
   /** How many undos are registered. */
