@@ -151,16 +151,25 @@ export function forensics(
     (lbId) => ids.has(lbId) || amphoraIdsOf(lbId).some((amphoraId) => ids.has(amphoraId)),
   );
   const journal = cloud.journalEntries();
-  return owners
+  const line = (entry: JournalEntry) =>
+    `    ${clock(entry.at)} ${entry.effect} ${entry.kind} ${entry.name} ${entry.id}`;
+  // Ids no operation reported (an amphora only a lost workflow task knew): their own journal entries.
+  const owned = new Set(owners.flatMap((lbId) => [lbId, ...amphoraIdsOf(lbId)]));
+  const strays = [...ids].filter((id) => !owned.has(id));
+  const strayLines = strays.length
+    ? [
+        `ids no operation reported (${strays.join(', ')}):`,
+        ...journal.filter((entry) => strays.some((id) => entry.name.includes(id) || entry.id === id)).map(line),
+      ]
+    : [];
+  const ownerLines = owners
     .map((lbId) => {
       const names = new Set(
         [vipPortName(lbId), vipSecurityGroupName(lbId), serverGroupName(lbId)].concat(
           amphoraIdsOf(lbId).flatMap((amphoraId) => [amphoraName(amphoraId), vrrpPortName(amphoraId)]),
         ),
       );
-      const entries = journal
-        .filter((entry) => names.has(entry.name))
-        .map((entry) => `    ${clock(entry.at)} ${entry.effect} ${entry.kind} ${entry.name} ${entry.id}`);
+      const entries = journal.filter((entry) => names.has(entry.name)).map(line);
       return [
         `load balancer ${lbId}:`,
         ...(trail.get(lbId) ?? []).map((line) => `  ${line}`),
@@ -168,7 +177,9 @@ export function forensics(
         ...entries,
       ].join('\n');
     })
-    .join('\n');
+    .concat(strayLines.join('\n'))
+    .filter((block) => block.length > 0);
+  return ownerLines.join('\n');
 }
 
 /** A time of day to the millisecond (UTC), as the trail and the journal print it. */
