@@ -1,5 +1,12 @@
 import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { AmphoraRole, CreateLoadBalancerInput, LoadBalancer, ValidCreateLoadBalancerInput, Vip } from '../models';
+import type {
+  AmphoraRole,
+  CreateLoadBalancerInput,
+  LoadBalancer,
+  Topology,
+  ValidCreateLoadBalancerInput,
+  Vip,
+} from '../models';
 import { treeOf } from '../contracts';
 import { amphoraLoadBalancer } from './amphora-config';
 import { startVrrp } from './amphora-steps';
@@ -32,6 +39,10 @@ export async function createLoadBalancer(request: CreateLoadBalancerInput): Prom
   });
 }
 
+/** The amphorae's roles a topology has. */
+const rolesOf = (topology: Topology): AmphoraRole[] =>
+  topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
+
 /** One amphora per role of the topology, with the id it will have. */
 type PlannedAmphora = { role: AmphoraRole; amphoraId: string };
 
@@ -42,10 +53,9 @@ type PlannedAmphora = { role: AmphoraRole; amphoraId: string };
 function planAmphorae(op: Operation, input: ValidCreateLoadBalancerInput): PlannedAmphora[] {
   const { loadBalancerId, topology, amphora: template } = input;
   if (topology === 'ACTIVE_STANDBY') {
-    op.undoAhead(createServerGroup, { loadBalancerId, policy: input.antiAffinityPolicy ?? 'anti-affinity' });
+    op.undoAhead(createServerGroup, { loadBalancerId, policy: input.antiAffinityPolicy });
   }
-  const roles: AmphoraRole[] = topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
-  const planned = roles.map((role) => ({ role, amphoraId: uuid4() }));
+  const planned = rolesOf(topology).map((role) => ({ role, amphoraId: uuid4() }));
   planned.forEach(({ role, amphoraId }) => op.undoAhead(buildAmphora, { amphoraId, role, template }));
   return planned;
 }
@@ -62,8 +72,7 @@ export async function buildLoadBalancer(
   chosen?: PlannedAmphora[],
 ): Promise<LoadBalancer> {
   const { loadBalancerId, topology, amphora: template } = input;
-  const roles: AmphoraRole[] = topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
-  const planned = chosen ?? roles.map((role) => ({ role, amphoraId: uuid4() }));
+  const planned = chosen ?? rolesOf(topology).map((role) => ({ role, amphoraId: uuid4() }));
   const amphorae = await op.allOrNothing(
     planned.map(
       ({ role, amphoraId }) =>
