@@ -1,16 +1,10 @@
-import { patched } from '@temporalio/workflow';
 import type { Amphora, AmphoraRole, AmphoraTemplate, LoadBalancerTree, Topology, Vip } from '../models';
 import { treeOf } from '../contracts';
 import { amphoraLoadBalancer, servesListeners } from './amphora-config';
 import { configureNewAmphora, finalizeAmphora, postNetworkPlug, postVipPlug } from './amphora-steps';
 import type { Operation } from './operation/operation';
+import { AMPHORA_DRIVER_PATCH } from './operation/patches';
 import { buildAmphora, plugNetwork, plugVip, waitForAmphora } from './steps';
-
-/**
- * The patch that brought the amphora driver into the unit (finalize, the VIP's interface, the listeners' configuration):
- * histories recorded before it replay without those steps.
- */
-export const AMPHORA_DRIVER_PATCH = 'amphora-driver-steps';
 
 export interface AmphoraUnitRequest {
   loadBalancerId: string;
@@ -70,7 +64,7 @@ export async function createAmphoraWithVipSteps(op: Operation, request: AmphoraU
   };
   op.progress.putAmphora(booted);
 
-  const driven = patched(AMPHORA_DRIVER_PATCH);
+  const driven = op.takesPatch(AMPHORA_DRIVER_PATCH);
   if (driven) await op.run(finalizeAmphora, { amphora: booted });
   const plugged = await op.undoable(plugVip, { loadBalancerId, amphoraId, role, vip, amphora: booted });
   const ready: Amphora = { ...plugged, status: 'ALLOCATED' };

@@ -1,4 +1,4 @@
-import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
+import { uuid4, workflowInfo } from '@temporalio/workflow';
 import type {
   AmphoraRole,
   CreateLoadBalancerInput,
@@ -10,8 +10,9 @@ import type {
 import { treeOf } from '../contracts';
 import { amphoraLoadBalancer } from './amphora-config';
 import { startVrrp } from './amphora-steps';
-import { AMPHORA_DRIVER_PATCH, createAmphoraWithVipSteps } from './amphora-unit';
+import { createAmphoraWithVipSteps } from './amphora-unit';
 import { Operation } from './operation/operation';
+import { AMPHORA_DRIVER_PATCH } from './operation/patches';
 import { allocateVip, buildAmphora, createServerGroup, updateVip } from './steps';
 
 /**
@@ -44,13 +45,13 @@ const rolesOf = (topology: Topology): AmphoraRole[] =>
   topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
 
 /** One amphora per role of the topology, with the id it will have. */
-type PlannedAmphora = { role: AmphoraRole; amphoraId: string };
+export type PlannedAmphora = { role: AmphoraRole; amphoraId: string };
 
 /**
  * Chooses the amphorae's ids and registers, ahead, the undo of their builds and of the server group: a worker that
  * died may have made them before a step this path rolls back at ({@link Operation.undoAhead}).
  */
-function planAmphorae(op: Operation, input: ValidCreateLoadBalancerInput): PlannedAmphora[] {
+export function planAmphorae(op: Operation, input: ValidCreateLoadBalancerInput): PlannedAmphora[] {
   const { loadBalancerId, topology, amphora: template } = input;
   if (topology === 'ACTIVE_STANDBY') {
     op.undoAhead(createServerGroup, { loadBalancerId, policy: input.antiAffinityPolicy });
@@ -88,7 +89,7 @@ export async function buildLoadBalancer(
           }),
     ),
   );
-  if (topology === 'ACTIVE_STANDBY' && patched(AMPHORA_DRIVER_PATCH)) {
+  if (topology === 'ACTIVE_STANDBY' && op.takesPatch(AMPHORA_DRIVER_PATCH)) {
     // keepalived needs both amphorae's addresses: it starts once the pair exists.
     const loadBalancer = amphoraLoadBalancer(
       { id: loadBalancerId, projectId: input.projectId, topology, adminStateUp: input.adminStateUp, amphorae },

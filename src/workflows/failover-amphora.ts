@@ -1,16 +1,14 @@
-import { patched, uuid4 } from '@temporalio/workflow';
+import { uuid4 } from '@temporalio/workflow';
 import type { FailoverAmphoraInput, LoadBalancer } from '../models';
 import { amphoraName } from '../models/names';
 import { treeOf } from '../contracts';
 import { amphoraLoadBalancer, servesListeners } from './amphora-config';
 import { pushConfiguration, startVrrp, updatePeerVrrp } from './amphora-steps';
-import { AMPHORA_DRIVER_PATCH, createAmphoraWithVipSteps } from './amphora-unit';
+import { createAmphoraWithVipSteps } from './amphora-unit';
 import { Operation } from './operation/operation';
 import { notApplicable } from './operation/outcome';
+import { AMPHORA_DRIVER_PATCH, OLD_AMPHORA_GOES_FIRST_PATCH } from './operation/patches';
 import { buildAmphora, deleteAmphora, plugNetwork, prepareFailover, unplugVipFromOld } from './steps';
-
-/** Histories from before it unplugged the old amphora's VIP port first, then deleted the amphora. */
-export const OLD_AMPHORA_GOES_FIRST_PATCH = 'failover-old-amphora-before-its-vip-port';
 
 /**
  * Replaces one amphora of a load balancer: prepare -> build the replacement (same role), plug the VIP and the load
@@ -43,7 +41,7 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
   // a rollback at any step then undoes what a worker that died may have done beyond it (Operation.undoAhead).
   const replacementId = op.undoesAheadOfSteps ? uuid4() : undefined;
   if (replacementId) {
-    if (lb.topology === 'ACTIVE_STANDBY' && patched(AMPHORA_DRIVER_PATCH)) {
+    if (lb.topology === 'ACTIVE_STANDBY' && op.takesPatch(AMPHORA_DRIVER_PATCH)) {
       const before = amphoraLoadBalancer(lb, vip, tree);
       for (const peer of peers) {
         const restore = { amphora: peer, loadBalancer: before, previous: before };
@@ -74,7 +72,7 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
     });
     // The replacement serves the same members as the amphora it replaces (the unit plugs their networks before it
     // configures the listeners; histories from before it did so here).
-    const driven = patched(AMPHORA_DRIVER_PATCH);
+    const driven = op.takesPatch(AMPHORA_DRIVER_PATCH);
     for (const networkId of driven ? [] : (lb.memberNetworkIds ?? [])) {
       await op.undoable(plugNetwork, { amphoraId: built.id, role, computeId: built.computeId ?? '', networkId });
     }
@@ -99,7 +97,7 @@ export async function failoverAmphora(request: FailoverAmphoraInput): Promise<Lo
     `The replacement ${amphoraName(replacement.id)} is serving; the old amphora ${amphoraName(amphoraId)} stays listed as PENDING_DELETE, and deleting the load balancer removes it.`,
     async () => {
       op.progress.putAmphora({ ...old, status: 'PENDING_DELETE' });
-      if (patched(OLD_AMPHORA_GOES_FIRST_PATCH)) {
+      if (op.takesPatch(OLD_AMPHORA_GOES_FIRST_PATCH)) {
         // The amphora goes before its VIP port: its shutdown lets keepalived hand the VIP over at once (a priority-0
         // advert), where a port unplugged first cuts it off and its peer waits out the master-down timer (about 3 s).
         await op.run(deleteAmphora, { amphoraId, role, computeId, old: true });

@@ -105,7 +105,9 @@ export function recordedCalls(events: readonly HistoryEvent[]): RecordedCall[] {
     const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
     if (!marker || !data) return [];
     const recorded = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string; attempt: number };
-    return [{ activityType: recorded.activity_type, local: true, attempt: recorded.attempt, failed: Boolean(marker.failure) }];
+    return [
+      { activityType: recorded.activity_type, local: true, attempt: recorded.attempt, failed: Boolean(marker.failure) },
+    ];
   });
 }
 

@@ -109,9 +109,9 @@ describe('the Temporal UI shows a rolled-back create step by step', () => {
       expect(end?.details).toContain('nothing was left behind');
 
       // The compact view: one row per activity, the story in summaries alone.
-      // Twelve rows: the nine activities (local or not), and the markers of three patches (undos registered ahead, the
-      // amphora driver's steps, driver steps as local activities).
-      const compact = (await readCompactRows(page, 12)).filter((row) => row.activityType);
+      // Ten rows: the nine activities (local or not), and the marker of the one patch a new run asks (every patch,
+      // decided at its start).
+      const compact = (await readCompactRows(page, 10)).filter((row) => row.activityType);
       expect(compact.map((row) => row.summary)).toEqual([
         expected.undoDeallocate,
         expected.undoDelete,

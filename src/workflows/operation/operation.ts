@@ -1,7 +1,6 @@
 import {
   ActivityCancellationType,
   CancellationScope,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
@@ -14,36 +13,19 @@ import type { Timing } from '../../models';
 import { countOperation, countUndo } from './metrics';
 import { operationFailure } from './outcome';
 import { allOrNothing } from '../parallel';
+import {
+  Patches,
+  BRANCH_READS_PATCH,
+  DURABLE_BEFORE_FORWARD_ONLY_PATCH,
+  LOCAL_STEPS_PATCH,
+  UNDO_AHEAD_PATCH,
+} from './patches';
 import { Progress } from './progress';
 import { Saga } from './saga';
 import { validateInput } from './validate';
 import type { ActivityName, ActivityOutput, Step, StepMode, UndoableStep } from './step';
 
 type Proxy = Record<ActivityName, unknown>;
-
-/**
- * The patch that runs driver steps as local activities. Histories recorded before it scheduled each step as an
- * activity task, and replay that way.
- */
-export const LOCAL_STEPS_PATCH = 'driver-steps-as-local-activities';
-
-/**
- * The patch that runs reads inside parallel branches as activity tasks, as driver steps there already were (see
- * {@link Operation.allOrNothing}). Histories recorded before it ran them as local activities, and replay that way.
- */
-export const BRANCH_READS_PATCH = 'reads-in-branches-as-activity-tasks';
-
-/**
- * The patch that records the steps before a forward-only part before its first step runs (see
- * {@link Operation.forwardOnly}). Histories recorded before it went straight on, and replay that way.
- */
-export const DURABLE_BEFORE_FORWARD_ONLY_PATCH = 'steps-recorded-before-forward-only';
-
-/**
- * The patch that registers, before the first step, the undos of what an operation makes later under names it has
- * already chosen (see {@link Operation.undoAhead}). Histories recorded before it undo only what their path ran.
- */
-export const UNDO_AHEAD_PATCH = 'undo-what-a-lost-task-may-have-made';
 
 type Call<K extends ActivityName> = {
   executeWithOptions(options: ActivityOptions, args: [unknown]): Promise<ActivityOutput<K>>;
@@ -80,6 +62,8 @@ export class Operation {
   private constructor(
     readonly progress: Progress,
     readonly timing: Timing,
+    /** The patches this run takes, asked before anything else the workflow did. */
+    private readonly patches: Patches,
   ) {
     const retry = (maximumAttempts: number) => ({
       maximumAttempts,
@@ -132,11 +116,14 @@ export class Operation {
   static async begin<N extends ValidatedOperation>(
     operation: N,
     request: unknown,
+    patchIds: readonly string[] = [],
   ): Promise<{ op: Operation; input: ValidInput<WorkflowOf<N>> }> {
+    // First, in the workflow's first activation: no query can end that task before it (see Patches).
+    const patches = Patches.askAtStart(patchIds);
     const progress = Progress.forRequest(operation, request);
     try {
       const input = await validateInput(OPERATIONS[operation].workflow as WorkflowOf<N>, request);
-      return { op: new Operation(progress, input.timing), input };
+      return { op: new Operation(progress, input.timing, patches), input };
     } catch (err) {
       progress.setStatus('ERROR');
       progress.status.error = err instanceof Error ? err.message : String(err);
@@ -214,8 +201,16 @@ export class Operation {
    * recorded before keeps its old order of choices.
    */
   get undoesAheadOfSteps(): boolean {
-    this.undoesAhead ??= patched(UNDO_AHEAD_PATCH);
+    this.undoesAhead ??= this.takesPatch(UNDO_AHEAD_PATCH);
     return this.undoesAhead;
+  }
+
+  /**
+   * Whether this run takes the path of `patchId`: one asked at the start (`Operation.begin`'s `patchIds`), or one of
+   * the patches from before that rule ({@link Patches.takes}).
+   */
+  takesPatch(patchId: string): boolean {
+    return this.patches.takes(patchId);
   }
 
   /**
@@ -257,7 +252,7 @@ export class Operation {
    * are recorded; a cancel waits for the next step, as it would have.
    */
   private async recordProgress(): Promise<void> {
-    if (!this.localSinceRecorded || !patched(DURABLE_BEFORE_FORWARD_ONLY_PATCH)) return;
+    if (!this.localSinceRecorded || !this.takesPatch(DURABLE_BEFORE_FORWARD_ONLY_PATCH)) return;
     await CancellationScope.nonCancellable(() =>
       sleep(1, { summary: 'record the steps so far before the forward-only steps' }),
     );
@@ -282,11 +277,11 @@ export class Operation {
 
   private proxyOf(mode: StepMode | 'undo'): StepMode | 'undo' | 'local' {
     if (mode === 'read' && this.branching > 0) {
-      this.branchReadsAsTasks ??= patched(BRANCH_READS_PATCH);
+      this.branchReadsAsTasks ??= this.takesPatch(BRANCH_READS_PATCH);
       return this.branchReadsAsTasks ? 'call' : 'read';
     }
     if (mode !== 'call') return mode;
-    this.localSteps ??= patched(LOCAL_STEPS_PATCH);
+    this.localSteps ??= this.takesPatch(LOCAL_STEPS_PATCH);
     return this.localSteps && this.branching === 0 ? 'local' : 'call';
   }
 
