@@ -45,4 +45,15 @@ export class StepPrinter {
       this.printed.set(key, step.state);
     });
   }
+
+  /**
+   * Says that the ended operation's last steps could not be read, and why: the steps printed so far are then not the
+   * whole list, and the workflow's history is where the rest is.
+   */
+  unreadable(workflowId: string, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.write(
+      `${this.indent}? the last steps of ${workflowId} could not be read (${reason}); its history in the Temporal UI shows them all`,
+    );
+  }
 }

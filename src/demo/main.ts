@@ -77,7 +77,12 @@ async function main(): Promise<void> {
     out(`▶ ${title}`);
     const handle = await start();
     const printer = new StepPrinter(out, '    ');
-    const ended = await watchOperation<T>(handle, (status) => printer.update(status));
+    const ended = await watchOperation<T>(
+      handle,
+      (status) => printer.update(status),
+      undefined,
+      (error) => printer.unreadable(handle.workflowId, error),
+    );
     const outcome = describeOutcome(ended);
     out(`  ${outcome.line}`);
     summary.push({ story: title, workflowId: handle.workflowId, outcome: outcome.short });

@@ -23,7 +23,12 @@ export async function waitForSettled(
       watched.add(operation.workflowId);
       write(`  ${operation.kind} (${operation.workflowId})`);
       const printer = new StepPrinter(write, '    ');
-      await watchOperation(controller.handle(operation.workflowId), (status) => printer.update(status), pollMs);
+      await watchOperation(
+        controller.handle(operation.workflowId),
+        (status) => printer.update(status),
+        pollMs,
+        (error) => printer.unreadable(operation.workflowId, error),
+      );
       continue;
     }
     if (!operation && !view.record.provisioningStatus.startsWith('PENDING_')) return view.record;
