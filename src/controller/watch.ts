@@ -34,18 +34,19 @@ export async function watchOperation<T>(
     }
     await Promise.race([outcome, new Promise((resolve) => setTimeout(resolve, intervalMs))]);
   }
+  const ended = await outcome;
   for (let attempt = 1; attempt <= LAST_LOOK_ATTEMPTS; attempt++) {
     try {
       onStatus(await handle.query(statusQuery));
-      return outcome;
+      return ended;
     } catch (err) {
       // A workflow that failed before registering its query has no status to show, and nothing was shown of it.
-      if (!answered) return outcome;
+      if (!answered && !ended.ok) return ended;
       if (attempt === LAST_LOOK_ATTEMPTS) onUnreadable(err);
       else await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }
-  return outcome;
+  return ended;
 }
 
 /**
