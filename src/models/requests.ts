@@ -179,6 +179,11 @@ export const HealthManagerInputSchema = z
   .object({
     settings: HealthSettingsSchema,
     memory: z.looseObject({}).optional(),
+    /**
+     * How many history events a run may reach before it continues as new (2,000 if left out). Tests lower it to see
+     * many runs of the chain in a few seconds.
+     */
+    historyLimit: z.number().int('expected a number of events').min(20, 'at least 20 events').max(40_000).optional(),
   })
   .strict();
 

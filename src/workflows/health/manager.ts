@@ -8,8 +8,10 @@ import {
   workflowInfo,
   makeContinueAsNewFunc,
   log,
+  patched,
 } from '@temporalio/workflow';
 import { setBreakerOpen } from '../operation/metrics';
+import { HEALTH_MANAGER_QUERY_SAFE_PATCH } from '../operation/patches';
 import { validateInput } from '../operation/validate';
 import type { Activities } from '../../activities';
 import type { HealthActOutcome, HealthActResult } from '../../activities/health';
@@ -28,6 +30,8 @@ import { decide, initialMemory, RECENT_ACTIONS, type HealthDecision, type Manage
 export interface HealthManagerInput {
   settings: HealthSettings;
   memory?: ManagerMemory;
+  /** How many history events a run may reach before it continues as new; {@link HISTORY_LIMIT} if left out. */
+  historyLimit?: number;
 }
 
 // A look is a read (visibility and the heartbeat store): a local activity, no task queue round trip.
@@ -63,6 +67,8 @@ const OUTCOME_TEXT: Record<'failover' | 'stop' | 'resume', Record<HealthActOutco
  * (`amphora failover`). Its status query, memo and current details show the breaker and its latest actions.
  */
 export async function healthManager(input: HealthManagerInput): Promise<void> {
+  // Asked before anything else, in the run's first workflow task, where no query can move it (see patches.ts).
+  const querySafe = patched(HEALTH_MANAGER_QUERY_SAFE_PATCH);
   // The handlers go in before the input is validated (a local activity): a query may come at once.
   let settings: HealthSettings = (input as Partial<HealthManagerInput> | undefined)?.settings ?? UNSET;
   let memory: ManagerMemory = initialMemory(settings);
@@ -94,12 +100,13 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
   const valid = await validateInput('healthManager', input);
   settings = valid.settings;
   memory = (valid.memory as ManagerMemory | undefined) ?? initialMemory(settings);
+  const historyLimit = valid.historyLimit ?? HISTORY_LIMIT;
   let published = '';
   for (;;) {
     const look = await looks.lookAtHealth({ taskQueue: workflowInfo().taskQueue });
     lastLookAt = new Date(look.at).toISOString();
     watched = look.amphorae.length;
-    const decision = decide(look, memory, settings, new Date().toISOString());
+    const decision = decide(look, memory, settings, querySafe ? lastLookAt : new Date().toISOString());
     memory.actedOn = decision.actedOn;
     neverHeard = {
       count: decision.neverHeard.length,
@@ -121,12 +128,20 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
       upsertMemo({ breaker: memory.breaker, failoversStarted: memory.failoversStarted, neverHeard });
       setCurrentDetails(details(status()));
     }
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
-      await makeContinueAsNewFunc<typeof healthManager>()({ settings, memory });
-    }
+    const continueAsNew = () =>
+      makeContinueAsNewFunc<typeof healthManager>()({ settings, memory, historyLimit: valid.historyLimit });
+    if (!querySafe && historyFull(historyLimit)) await continueAsNew();
     await sleep(settings.checkIntervalMs);
+    // Right after the wait: the first code of a workflow task, which reads the same history length on replay. After a
+    // look it would not: a query can end the look's task early, and the code after the look then runs in the next task
+    // (with a longer history) where the replay runs it in the look's own.
+    if (querySafe && historyFull(historyLimit)) await continueAsNew();
   }
 }
+
+/** Whether the run should hand over to a new one: the server suggests it, or the history passed `limit` events. */
+const historyFull = (limit: number): boolean =>
+  workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit;
 
 const target = ({ amphoraId, loadBalancerId }: WatchedAmphora) => ({ amphoraId, loadBalancerId });
 

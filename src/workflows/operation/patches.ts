@@ -60,6 +60,14 @@ const ASKED_IN_PLACE: ReadonlySet<string> = new Set([
  */
 export const PATCHES_AT_START_PATCH = 'patches-decided-at-start';
 
+/**
+ * The health manager's patch, asked as its first statement: decide whether to continue as new right after the wait
+ * between looks (the first thing its workflow task runs) instead of right after a look (a local step that a query can
+ * cut off from the code after it: the history's length then differs on replay), and date a breaker's opening by the
+ * look instead of the workflow's clock. Runs recorded before it decide as they did.
+ */
+export const HEALTH_MANAGER_QUERY_SAFE_PATCH = 'health-manager-decides-where-a-query-cannot-move-it';
+
 /** Which patches one run of an operation takes. */
 export class Patches {
   private constructor(private readonly atStart: ReadonlyMap<string, boolean>) {}
