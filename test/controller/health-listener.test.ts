@@ -134,6 +134,25 @@ describe.each([
     }
   });
 
+  it('stops cleanly while a heartbeat waits for the statistics: that heartbeat is not sent, and nothing throws', async () => {
+    const { port } = listener.address();
+    let answer: (csvs: string[]) => void = () => undefined;
+    const sender = startHeartbeats(
+      'amp-1',
+      { key: KEY, intervalMs: 60_000, destinations: [`127.0.0.1:${port}`] },
+      () => new Promise<string[]>((resolve) => (answer = resolve)),
+      createAgentLogger('amp-1'),
+    );
+    // The agent stops (shutdown, new settings) while a beat waits for haproxy; the stats arrive afterwards.
+    const inFlight = sender.beat();
+    sender.stop();
+    answer([SHOW_STAT]);
+    await expect(inFlight).resolves.toBeUndefined();
+    await send(port, sealHeartbeat(beatOf('amp-1', 1), KEY));
+    // Only the test's own heartbeat arrived: the stopped sender's (a newer seq) would have made it a replay.
+    expect((await eventually(() => Promise.resolve(store.last('amp-1'))))?.seq).toBe(1);
+  });
+
   it('drops replays, recordings, unknown amphorae and any broken datagram, and records the next good one', async () => {
     const { port } = listener.address();
     const good = sealHeartbeat(beatOf('amp-1', 10), KEY);

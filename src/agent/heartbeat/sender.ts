@@ -23,6 +23,7 @@ export interface HeartbeatSettings {
 export interface HeartbeatSender {
   /** Sends one heartbeat now (the timer's work; tests call it directly). */
   beat(): Promise<void>;
+  /** Stops the timer and closes the socket; a heartbeat still waiting for haproxy's statistics is then not sent. */
   stop(): void;
 }
 
@@ -65,9 +66,13 @@ export function startHeartbeats(
     });
     return Promise.race([reading, waited]).finally(() => clearTimeout(timer));
   };
+  let stopped = false;
   const beat = async () => {
     const heartbeat: Heartbeat = { ver: 3, id: amphoraId, seq: 0, sentAt: 0, listeners: {}, pools: {} };
-    for (const csv of await stats()) {
+    const csvs = await stats();
+    // Stopped while it waited for haproxy: the socket is closed, and sending on it would throw.
+    if (stopped) return;
+    for (const csv of csvs) {
       const { listeners, pools } = statusOf(csv);
       Object.assign(heartbeat.listeners, listeners);
       Object.assign(heartbeat.pools, pools);
@@ -90,11 +95,17 @@ export function startHeartbeats(
       ),
     );
   };
-  const timer = setInterval(() => void beat(), settings.intervalMs);
+  const timer = setInterval(() => {
+    beat().catch((err: unknown) =>
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'heartbeat failed'),
+    );
+  }, settings.intervalMs);
   timer.unref();
   return {
     beat,
     stop: () => {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       socket.close();
     },
