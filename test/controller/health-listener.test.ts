@@ -143,7 +143,7 @@ describe.each([
       () => new Promise<string[]>((resolve) => (answer = resolve)),
       createAgentLogger('amp-1'),
     );
-    // The agent stops (shutdown, new settings) while a beat waits for haproxy; the stats arrive afterwards.
+    // The agent closes while a beat waits for haproxy; the stats arrive afterwards.
     const inFlight = sender.beat();
     sender.stop();
     answer([SHOW_STAT]);

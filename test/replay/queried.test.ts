@@ -58,6 +58,14 @@ async function runQueried<T>(workflow: Workflow, args: unknown[], workflowId: st
   return { result: await result, history: await handle.fetchHistory() };
 }
 
+/** Replays `histories` against the bundle under test; returns each failure, explained, or none. */
+async function replayFailures(histories: readonly { name: string; file: string; history: History }[]) {
+  const outcomes = await replayAll(workflowBundle, histories);
+  return Promise.all(
+    outcomes.filter((outcome) => outcome.error).map((outcome) => explainReplayFailure(workflowBundle, outcome)),
+  );
+}
+
 /**
  * Whether a query ended a workflow task early somewhere in `history`: a task whose commands are local steps' markers
  * only, followed at once by the next task that the worker asked for (none of our workflows ends a task that way).
@@ -106,11 +114,7 @@ describe('an operation whose status is queried while its local steps run', () =>
     // The test means something only if a query did end a task early at least once.
     expect(histories.filter(({ history }) => endedEarly(history)).length).toBeGreaterThan(0);
 
-    const outcomes = await replayAll(workflowBundle, histories);
-    const failures = await Promise.all(
-      outcomes.filter((outcome) => outcome.error).map((outcome) => explainReplayFailure(workflowBundle, outcome)),
-    );
-    expect(failures).toEqual([]);
+    expect(await replayFailures(histories)).toEqual([]);
   });
 });
 
@@ -173,10 +177,6 @@ describe('the health manager, queried while it looks', () => {
     // The test means something only if queries did end tasks early.
     expect(histories.filter(({ history }) => endedEarly(history)).length).toBeGreaterThan(0);
 
-    const outcomes = await replayAll(workflowBundle, histories);
-    const failures = await Promise.all(
-      outcomes.filter((outcome) => outcome.error).map((outcome) => explainReplayFailure(workflowBundle, outcome)),
-    );
-    expect(failures).toEqual([]);
+    expect(await replayFailures(histories)).toEqual([]);
   });
 });

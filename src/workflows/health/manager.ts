@@ -101,6 +101,8 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
   settings = valid.settings;
   memory = (valid.memory as ManagerMemory | undefined) ?? initialMemory(settings);
   const historyLimit = valid.historyLimit ?? HISTORY_LIMIT;
+  const continueAsNew = () =>
+    makeContinueAsNewFunc<typeof healthManager>()({ settings, memory, historyLimit: valid.historyLimit });
   let published = '';
   for (;;) {
     const look = await looks.lookAtHealth({ taskQueue: workflowInfo().taskQueue });
@@ -128,8 +130,6 @@ export async function healthManager(input: HealthManagerInput): Promise<void> {
       upsertMemo({ breaker: memory.breaker, failoversStarted: memory.failoversStarted, neverHeard });
       setCurrentDetails(details(status()));
     }
-    const continueAsNew = () =>
-      makeContinueAsNewFunc<typeof healthManager>()({ settings, memory, historyLimit: valid.historyLimit });
     if (!querySafe && historyFull(historyLimit)) await continueAsNew();
     await sleep(settings.checkIntervalMs);
     // Right after the wait: the first code of a workflow task, which reads the same history length on replay. After a
